@@ -1,0 +1,35 @@
+// Numeric kernels the model code calls. Implementations pick the best kernel for the
+// CPU once at start-up (tensor/kernels/*); the scalar reference lives beside them.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#include "tensor/dtype.h"
+
+namespace maas::tensor {
+
+class ThreadPool;
+
+// A weight matrix as stored in the file: `rows` rows of `cols` elements each, row-major,
+// every row `row_bytes(type, cols)` bytes. (GGUF dims = {cols, rows}.)
+struct Matrix {
+  const void* data = nullptr;
+  DType type = DType::kF32;
+  int64_t rows = 0;
+  int64_t cols = 0;
+};
+
+// y[t][r] = sum_c W[r][c] * x[t][c] for t < n_tokens: x is n_tokens x cols (row-major),
+// y is n_tokens x rows. Quantized W is multiplied block by block against x quantized
+// on the fly (int8 dot products); it is never dequantized into a float copy.
+// Work is split over `pool` by rows.
+void matmul(const Matrix& w, const float* x, int64_t n_tokens, float* y, ThreadPool& pool);
+
+// Row `row` of `w` as floats (embedding lookup).
+void dequantize_row(const Matrix& w, int64_t row, float* out);
+// Converts n floats to `type` (n a multiple of its block size); used by `maas quantize`.
+void quantize_row(const float* x, DType type, int64_t n, void* out);
+void dequantize(const void* src, DType type, int64_t n, float* out);
+
+}  // namespace maas::tensor

@@ -1,0 +1,1 @@
+// anchor so the helper library is never empty
