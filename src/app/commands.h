@@ -22,5 +22,9 @@ void on_run(CLI::App* sub, CommandFn fn);
 void add_serve_command(CLI::App& app);
 void add_models_command(CLI::App& app);
 void add_version_command(CLI::App& app);
+void add_tokenize_command(CLI::App& app);
+void add_run_command(CLI::App& app);
+void add_bench_command(CLI::App& app);
+void add_quantize_command(CLI::App& app);
 
 }  // namespace maas::app

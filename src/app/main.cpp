@@ -25,6 +25,10 @@ int main(int argc, char** argv) {
   add_serve_command(app);
   add_models_command(app);
   add_version_command(app);
+  add_tokenize_command(app);
+  add_run_command(app);
+  add_bench_command(app);
+  add_quantize_command(app);
 
   try {
     app.parse(argc, argv);
