@@ -93,4 +93,14 @@ class GgufFile {
 // Cheap check used by `maas models import`: magic + version + counts readable.
 Status gguf_check_header(const std::string& path);
 
+// Format constants and small helpers shared by the reader and the writer.
+inline constexpr uint32_t kGgufMagic = 0x46554747;  // "GGUF" read as a little-endian uint32
+inline constexpr uint64_t kGgufDefaultAlignment = 32;
+inline constexpr uint32_t kGgufMaxDims = 4;
+inline constexpr size_t kGgufMaxTensorName = 63;  // ggml's GGML_MAX_NAME (64) minus the NUL
+const char* gguf_type_name(GgufType type);        // "uint8", ..., "array"; "?" if unknown
+bool gguf_type_is_valid(uint32_t type);
+// Bytes of one fixed-size value of `type`; 0 for string and array.
+size_t gguf_type_size(GgufType type);
+
 }  // namespace maas::llm
