@@ -1,10 +1,108 @@
+// `maas serve`: run the HTTP service until SIGTERM/SIGINT, then drain and exit 0.
+#include <pthread.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+
 #include "app/commands.h"
+#include "app/config.h"
+#include "core/log.h"
+#include "serving/service.h"
 
 namespace maas::app {
+namespace {
+
+struct ServeFlags {
+  serving::ServiceOptions options;
+  std::string config_path;
+  std::string log_level = "info";
+};
+
+// Waits for SIGTERM/SIGINT on a dedicated thread (the signals are blocked everywhere
+// else), then stops the service; if draining outlasts the timeout, exits anyway.
+Status run_until_signal(serving::Service& service, int drain_timeout_seconds) {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGINT);
+  std::mutex mu;
+  std::condition_variable cv;
+  bool done = false;
+  std::thread waiter([&] {
+    int sig = 0;
+    sigwait(&set, &sig);
+    {
+      std::lock_guard<std::mutex> lock(mu);
+      if (done) return;
+    }
+    log_event(LogLevel::kInfo, "shutdown", {{"signal", sig == SIGTERM ? "SIGTERM" : "SIGINT"},
+                                            {"drain_timeout_s", drain_timeout_seconds}});
+    service.shutdown();
+    std::unique_lock<std::mutex> lock(mu);
+    if (!cv.wait_for(lock, std::chrono::seconds(drain_timeout_seconds), [&] { return done; })) {
+      log_event(LogLevel::kWarn, "drain_timeout", {{"message", "in-flight requests abandoned"}});
+      std::_Exit(0);
+    }
+  });
+  Status st = service.run();
+  {
+    std::lock_guard<std::mutex> lock(mu);
+    done = true;
+  }
+  cv.notify_all();
+  pthread_kill(waiter.native_handle(), SIGTERM);  // wake sigwait if no signal came
+  waiter.join();
+  log_event(LogLevel::kInfo, "stopped");
+  return st;
+}
+
+}  // namespace
 
 void add_serve_command(CLI::App& app) {
-  auto* sub = app.add_subcommand("serve", "(in progress)");
-  on_run(sub, [] { return Status(Code::kUnimplemented, "not yet"); });
+  auto flags = std::make_shared<ServeFlags>();
+  serving::ServiceOptions& o = flags->options;
+  auto* sub = app.add_subcommand("serve", "Run the HTTP service (OpenAI API, admin API, health, metrics)");
+  sub->add_option("--config", flags->config_path, "Settings file ('name = value' lines)");
+  sub->add_option("--host", o.http.host, "Address to bind (default 127.0.0.1)");
+  sub->add_option("--port", o.http.port, "Port to bind; 0 picks a free port")->check(CLI::Range(0, 65535));
+  sub->add_option("--data-dir", o.data_dir, "Registry and artifact directory (default ./maas-data)");
+  sub->add_option("--model", o.models, "GGUF file to register and load at start (repeatable)");
+  sub->add_option("--max-body-bytes", o.http.max_body_bytes, "Largest request body accepted")
+      ->check(CLI::Range(size_t{1}, size_t{1} << 32));
+  sub->add_option("--max-json-depth", o.http.max_json_depth, "Deepest JSON nesting accepted")
+      ->check(CLI::Range(1, 1000));
+  sub->add_option("--http-threads", o.http.http_threads, "Connections served at once")->check(CLI::Range(2, 4096));
+  sub->add_option("--drain-timeout", o.http.drain_timeout_seconds,
+                  "Seconds to let in-flight requests finish on shutdown")
+      ->check(CLI::Range(0, 3600));
+  sub->add_option("--tls-cert", o.http.tls_cert, "PEM certificate: serve HTTPS");
+  sub->add_option("--tls-key", o.http.tls_key, "PEM private key for --tls-cert");
+  sub->add_option("--log-level", flags->log_level, "debug|info|warn|error")
+      ->check(CLI::IsMember({"debug", "info", "warn", "error"}));
+  sub->add_flag("--log-bodies", o.http.log_bodies, "Log request bodies (off by default: prompts are private)");
+  sub->add_flag("--enable-debug-routes", o.enable_debug_routes, "Test-only routes (e.g. a slow request)");
+
+  on_run(sub, [sub, flags]() -> Status {
+    MAAS_RETURN_IF_ERROR(apply_env_and_config(*sub, flags->config_path));
+    LogLevel level;
+    if (!parse_log_level(flags->log_level, &level)) return invalid_argument("unknown log level '{}'", flags->log_level);
+    set_log_level(level);
+
+    // Block the shutdown signals before any thread starts, so only the waiter sees them.
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &set, nullptr);
+    signal(SIGPIPE, SIG_IGN);
+
+    serving::Service service(flags->options);
+    MAAS_RETURN_IF_ERROR(service.start());
+    return run_until_signal(service, flags->options.http.drain_timeout_seconds);
+  });
 }
 
 }  // namespace maas::app

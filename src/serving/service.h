@@ -1,0 +1,43 @@
+// The serving process, assembled: HTTP server + routes + registry + model manager.
+// `maas serve` maps its flags onto ServiceOptions and calls run().
+#pragma once
+
+#include <atomic>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/status.h"
+#include "serving/http/server.h"
+
+namespace maas::serving {
+
+struct ServiceOptions {
+  HttpOptions http;
+  std::string data_dir = "./maas-data";
+  std::vector<std::string> models;  // GGUF files to register and load at start
+  // Test hook: artificial delay (ms) honoured by GET /admin/v1/debug/sleep, only when
+  // enabled, to test draining on shutdown.
+  bool enable_debug_routes = false;
+};
+
+class Service {
+ public:
+  explicit Service(ServiceOptions options);
+  ~Service();
+
+  // Opens the registry, binds the port and starts background loading. Errors here are
+  // start-up errors (port in use, unreadable data dir, bad model file).
+  Status start();
+  // Serves until shutdown() (from a signal thread) and in-flight requests drained.
+  Status run();
+  void shutdown();
+  int port() const;
+
+ private:
+  struct State;
+  ServiceOptions options_;
+  std::unique_ptr<State> state_;
+};
+
+}  // namespace maas::serving
