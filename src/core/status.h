@@ -114,7 +114,7 @@ class [[nodiscard]] Result {
 
 // `MAAS_ASSIGN_OR_RETURN(auto x, f());` binds x to f()'s value or returns its Status.
 #define MAAS_ASSIGN_OR_RETURN(lhs, expr) \
-  MAAS_ASSIGN_OR_RETURN_IMPL(MAAS_CONCAT(maas_result_, __LINE__), lhs, expr)
+  MAAS_ASSIGN_OR_RETURN_IMPL(MAAS_CONCAT(maas_result_, __COUNTER__), lhs, expr)
 #define MAAS_ASSIGN_OR_RETURN_IMPL(tmp, lhs, expr) \
   auto tmp = (expr);                               \
   if (!tmp.is_ok()) return tmp.status();           \
