@@ -32,4 +32,22 @@ void dequantize_row(const Matrix& w, int64_t row, float* out);
 void quantize_row(const float* x, DType type, int64_t n, void* out);
 void dequantize(const void* src, DType type, int64_t n, float* out);
 
+// Whether matmul has a kernel for weights of `type` (check once when loading a model;
+// matmul on an unsupported type is a programming error and aborts).
+bool matmul_supports(DType type);
+
+// --- F32 vector helpers of the forward pass (vectorised; `out` may alias an input) ---
+
+// out = x / sqrt(mean(x^2) + eps) * weight (weight may be nullptr: no scaling).
+void rmsnorm(const float* x, const float* weight, int64_t n, float eps, float* out);
+// x = softmax(x), in place, numerically stable.
+void softmax(float* x, int64_t n);
+// out = silu(gate) * up (SwiGLU), silu(g) = g / (1 + exp(-g)).
+void silu_mul(const float* gate, const float* up, int64_t n, float* out);
+void add(const float* a, const float* b, int64_t n, float* out);   // out = a + b
+void mul(const float* a, const float* b, int64_t n, float* out);   // out = a * b
+void scale(float* x, float s, int64_t n);                          // x *= s
+float dot(const float* a, const float* b, int64_t n);
+void axpy(float a, const float* x, int64_t n, float* y);           // y += a * x
+
 }  // namespace maas::tensor

@@ -1,0 +1,77 @@
+// Scalar kernels: the reference every SIMD table starts from (and the fallback).
+#include <cmath>
+
+#include "tensor/kernels/kernels.h"
+#include "tensor/quant/blocks.h"
+#include "tensor/quant/quants.h"
+#include "tensor/quant/traits.h"
+
+namespace maas::tensor {
+namespace {
+
+template <VecDotFn Dot>
+void rows_by_vec_dot(const MatmulArgs& a, int64_t r0, int64_t r1) {
+  for (int64_t t = 0; t < a.n_tokens; ++t) {
+    const uint8_t* x = a.x + t * a.x_row_bytes;
+    float* y = a.y + t * a.y_stride;
+    for (int64_t r = r0; r < r1; ++r) y[r] = Dot(a.cols, a.w + r * a.w_row_bytes, x);
+  }
+}
+
+size_t q8_0_row_bytes(int64_t cols) { return size_t(cols / kQK) * sizeof(BlockQ8_0); }
+size_t q8_k_row_bytes(int64_t cols) { return size_t(cols / kQKK) * sizeof(BlockQ8_K); }
+
+float dot(const float* a, const float* b, int64_t n) {
+  float sum = 0;
+  for (int64_t i = 0; i < n; ++i) sum += a[i] * b[i];
+  return sum;
+}
+void axpy(float a, const float* x, float* y, int64_t n) {
+  for (int64_t i = 0; i < n; ++i) y[i] += a * x[i];
+}
+void add(const float* a, const float* b, float* out, int64_t n) {
+  for (int64_t i = 0; i < n; ++i) out[i] = a[i] + b[i];
+}
+void mul(const float* a, const float* b, float* out, int64_t n) {
+  for (int64_t i = 0; i < n; ++i) out[i] = a[i] * b[i];
+}
+void scale(float* x, float s, int64_t n) {
+  for (int64_t i = 0; i < n; ++i) x[i] *= s;
+}
+float sum_squares(const float* x, int64_t n) {
+  float sum = 0;
+  for (int64_t i = 0; i < n; ++i) sum += x[i] * x[i];
+  return sum;
+}
+float max(const float* x, int64_t n) {
+  float m = -INFINITY;
+  for (int64_t i = 0; i < n; ++i) m = std::fmax(m, x[i]);
+  return m;
+}
+float exp_sub_sum(float* x, float m, int64_t n) {
+  float sum = 0;
+  for (int64_t i = 0; i < n; ++i) {
+    x[i] = std::exp(x[i] - m);
+    sum += x[i];
+  }
+  return sum;
+}
+void silu_mul(const float* gate, const float* up, float* out, int64_t n) {
+  for (int64_t i = 0; i < n; ++i) out[i] = gate[i] / (1.0f + std::exp(-gate[i])) * up[i];
+}
+
+}  // namespace
+
+void fill_scalar_kernels(Kernels& k) {
+  k.isa = Isa::kScalar;
+  k.f32 = {nullptr, nullptr, rows_by_vec_dot<vec_dot_f32_f32>, 1};
+  k.f16 = {nullptr, nullptr, rows_by_vec_dot<vec_dot_f16_f32>, 1};
+  k.bf16 = {nullptr, nullptr, rows_by_vec_dot<vec_dot_bf16_f32>, 1};
+  k.q8_0 = {q8_0_row_bytes, quantize_row_q8_0, rows_by_vec_dot<vec_dot_q8_0_q8_0>, 1};
+  k.q4_0 = {q8_0_row_bytes, quantize_row_q8_0, rows_by_vec_dot<vec_dot_q4_0_q8_0>, 1};
+  k.q4_k = {q8_k_row_bytes, quantize_row_q8_k, rows_by_vec_dot<vec_dot_q4_k_q8_k>, 1};
+  k.q6_k = {q8_k_row_bytes, quantize_row_q8_k, rows_by_vec_dot<vec_dot_q6_k_q8_k>, 1};
+  k.vec = {dot, axpy, add, mul, scale, sum_squares, max, exp_sub_sum, silu_mul};
+}
+
+}  // namespace maas::tensor

@@ -1,0 +1,104 @@
+#include "tensor/thread_pool.h"
+
+#include <algorithm>
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+#endif
+#include <sched.h>
+
+namespace maas::tensor {
+namespace {
+
+// ~20-50 us of spinning before a thread goes to sleep.
+constexpr int kSpinIterations = 20000;
+
+inline void cpu_relax() {
+#if defined(__x86_64__)
+  _mm_pause();
+#endif
+}
+
+int available_cpus() {
+  cpu_set_t set;
+  if (sched_getaffinity(0, sizeof(set), &set) == 0) return std::max(1, CPU_COUNT(&set));
+  return std::max(1u, std::thread::hardware_concurrency());
+}
+
+}  // namespace
+
+ThreadPool::ThreadPool(int n_threads) : n_threads_(n_threads > 0 ? n_threads : available_cpus()) {
+  workers_.reserve(n_threads_ - 1);
+  for (int i = 1; i < n_threads_; ++i) workers_.emplace_back([this] { worker_main(); });
+}
+
+ThreadPool::~ThreadPool() {
+  stop_.store(true);
+  generation_.fetch_add(1);
+  generation_.notify_all();
+  for (auto& t : workers_) t.join();
+}
+
+void ThreadPool::take_chunks() {
+  for (;;) {
+    const int64_t begin = next_.fetch_add(chunk_, std::memory_order_relaxed);
+    if (begin >= n_) return;
+    fn_(ctx_, begin, std::min(n_, begin + chunk_));
+  }
+}
+
+void ThreadPool::worker_main() {
+  uint32_t seen = 0;
+  for (;;) {
+    uint32_t gen = generation_.load(std::memory_order_acquire);
+    for (int i = 0; gen == seen && i < kSpinIterations; ++i) {
+      cpu_relax();
+      gen = generation_.load(std::memory_order_acquire);
+    }
+    if (gen == seen) {
+      sleeping_workers_.fetch_add(1);
+      while ((gen = generation_.load()) == seen) generation_.wait(seen);
+      sleeping_workers_.fetch_sub(1);
+    }
+    seen = gen;
+    if (stop_.load()) return;
+    take_chunks();
+    if (busy_workers_.fetch_sub(1) == 1 && caller_sleeping_.load()) busy_workers_.notify_one();
+  }
+}
+
+void ThreadPool::run(int64_t n, int64_t grain, Trampoline fn, void* ctx) {
+  if (n <= 0) return;
+  grain = std::max<int64_t>(1, grain);
+  const int64_t units = (n + grain - 1) / grain;
+  if (n_threads_ == 1 || units == 1 || !run_mu_.try_lock()) {
+    fn(ctx, 0, n);
+    return;
+  }
+  // About four chunks per thread: balances load without much counter traffic.
+  const int64_t per_chunk = std::max<int64_t>(1, units / (int64_t(n_threads_) * 4));
+  fn_ = fn;
+  ctx_ = ctx;
+  n_ = n;
+  chunk_ = per_chunk * grain;
+  next_.store(0, std::memory_order_relaxed);
+  busy_workers_.store(n_threads_ - 1, std::memory_order_relaxed);
+  generation_.fetch_add(1);
+  if (sleeping_workers_.load() > 0) generation_.notify_all();
+
+  take_chunks();
+
+  int busy = busy_workers_.load(std::memory_order_acquire);
+  for (int i = 0; busy != 0 && i < kSpinIterations * 4; ++i) {
+    cpu_relax();
+    busy = busy_workers_.load(std::memory_order_acquire);
+  }
+  if (busy != 0) {
+    caller_sleeping_.store(true);
+    while ((busy = busy_workers_.load()) != 0) busy_workers_.wait(busy);
+    caller_sleeping_.store(false);
+  }
+  run_mu_.unlock();
+}
+
+}  // namespace maas::tensor

@@ -1,0 +1,87 @@
+// matmul against a double-precision product of the dequantized matrix, for every
+// weight type and every kernel table this CPU runs, on odd shapes.
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "tensor/kernels/kernels.h"
+#include "tensor/ops.h"
+#include "tensor/thread_pool.h"
+#include "tensor_test_util.h"
+
+namespace maas::tensor {
+namespace {
+
+using testing::make_matrix;
+using testing::random_floats;
+using testing::reference_matmul;
+
+// Error budget relative to the typical output magnitude |w_row| (x ~ N(0, 1)): the
+// activations are quantized to 8 bits (Q8_0 / Q8_K) for the quantized types, an error
+// of ~0.5-0.7% RMS per output; 0.05 is ~7 sigma.
+double tolerance(DType type) {
+  switch (type) {
+    case DType::kF32: return 1e-5;
+    case DType::kF16:
+    case DType::kBF16: return 1e-4;
+    default: return 0.05;
+  }
+}
+
+void expect_matmul_close(DType type, int64_t rows, int64_t cols, int64_t n_tokens, ThreadPool& pool) {
+  auto w = make_matrix(type, rows, cols, uint32_t(rows * 31 + cols));
+  const auto x = random_floats(size_t(n_tokens * cols), uint32_t(n_tokens + 3));
+  std::vector<float> y(size_t(n_tokens * rows), NAN);
+  matmul(w.m, x.data(), n_tokens, y.data(), pool);
+  const auto ref = reference_matmul(w.m, x, n_tokens);
+  // Scale of one output: sqrt(cols) * rms(w) * rms(x) with rms(x) = 1.
+  double wsq = 0;
+  std::vector<float> row(static_cast<size_t>(cols));
+  for (int64_t r = 0; r < rows; ++r) {
+    dequantize_row(w.m, r, row.data());
+    for (float v : row) wsq += double(v) * v;
+  }
+  const double out_scale = std::sqrt(wsq / double(rows));
+  for (size_t i = 0; i < y.size(); ++i)
+    ASSERT_NEAR(y[i], ref[i], tolerance(type) * out_scale)
+        << dtype_info(type).name << " rows=" << rows << " cols=" << cols << " n=" << n_tokens
+        << " at " << i << " kernels=" << isa_name(kernels().isa);
+}
+
+class MatmulTest : public ::testing::TestWithParam<std::tuple<Isa, DType>> {
+ protected:
+  void SetUp() override {
+    if (!cpu_supports(std::get<0>(GetParam()))) GTEST_SKIP() << "CPU lacks this ISA";
+    ASSERT_TRUE(use_kernels(std::get<0>(GetParam())).is_ok());
+  }
+  void TearDown() override { (void)use_kernels(Isa::kScalar); }
+};
+
+TEST_P(MatmulTest, MatchesDoublePrecisionReference) {
+  const DType type = std::get<1>(GetParam());
+  ThreadPool pool(2);
+  const int64_t cols = dtype_info(type).block_size == 256 ? 512 : 96;
+  for (int64_t n : {1, 2, 3, 4, 5, 7, 8, 9, 16, 17}) expect_matmul_close(type, 37, cols, n, pool);
+  expect_matmul_close(type, 67, cols, 64, pool);
+  expect_matmul_close(type, 35, 2 * cols, 128, pool);
+  expect_matmul_close(type, 1, cols, 3, pool);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    AllTypes, MatmulTest,
+    ::testing::Combine(::testing::Values(Isa::kScalar, Isa::kAvx2, Isa::kAvx512),
+                       ::testing::Values(DType::kF32, DType::kF16, DType::kBF16, DType::kQ8_0,
+                                         DType::kQ4_0, DType::kQ4_K, DType::kQ6_K)),
+    [](const auto& info) {
+      return std::string(isa_name(std::get<0>(info.param))) + "_" +
+             std::string(dtype_info(std::get<1>(info.param)).name);
+    });
+
+TEST(Matmul, SupportsTheComputeTypes) {
+  EXPECT_TRUE(matmul_supports(DType::kQ4_0));
+  EXPECT_TRUE(matmul_supports(DType::kF16));
+  EXPECT_FALSE(matmul_supports(DType::kQ5_1));
+}
+
+}  // namespace
+}  // namespace maas::tensor
