@@ -260,6 +260,7 @@ class GgufParser {
     const uint64_t a = f_.alignment_;
     const uint64_t info_end = c_.offset();
     const uint64_t data_start = (info_end + a - 1) / a * a;
+    f_.data_offset_ = data_start;
     if (f_.tensors_.empty()) return Status::ok();
     if (data_start > f_.size_)
       return data_loss("truncated file: the tensor data section starts at offset {} but the file ends at {}",

@@ -55,6 +55,8 @@ class GgufFile {
   uint64_t alignment() const { return alignment_; }
   const std::string& path() const { return path_; }
   size_t file_size() const { return size_; }
+  // File offset where tensor data starts (tensor offsets are relative to it).
+  uint64_t data_offset() const { return data_offset_; }
 
   const std::map<std::string, GgufValue>& metadata() const { return kv_; }
   const GgufValue* find(const std::string& key) const;
@@ -84,6 +86,7 @@ class GgufFile {
   size_t size_ = 0;
   uint32_t version_ = 0;
   uint64_t alignment_ = 32;
+  uint64_t data_offset_ = 0;
   std::map<std::string, GgufValue> kv_;
   std::vector<GgufTensor> tensors_;
   std::map<std::string, size_t> tensor_index_;
