@@ -41,18 +41,29 @@ class [[nodiscard]] Status {
   explicit operator bool() const { return is_ok(); }
   Code code() const { return code_; }
   const std::string& message() const { return message_; }
+  // The input field the error is about ("max_tokens", "messages[2].role"), if any;
+  // the HTTP edge renders it as the OpenAI error's "param".
+  const std::string& field() const { return field_; }
+  Status with_field(std::string field) const {
+    Status s = *this;
+    s.field_ = std::move(field);
+    return s;
+  }
   // "<code>: <message>", for logs.
   std::string to_string() const;
 
   // Prefixes context: Status(kNotFound, "x").with_context("loading y") -> "loading y: x".
   Status with_context(const std::string& context) const {
     if (is_ok()) return *this;
-    return Status(code_, context + ": " + message_);
+    Status s(code_, context + ": " + message_);
+    s.field_ = field_;
+    return s;
   }
 
  private:
   Code code_ = Code::kOk;
   std::string message_;
+  std::string field_;
 };
 
 template <typename... Args>

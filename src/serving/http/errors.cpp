@@ -79,7 +79,7 @@ HttpResponse error_response(const Status& status, const std::string& request_id,
     log_event(LogLevel::kError, "internal_error", {{"request_id", request_id}, {"error", status.to_string()}});
     return error_response(500, "internal server error (request id " + request_id + ")");
   }
-  return error_response(http, status.message(), param);
+  return error_response(http, status.message(), param.empty() ? status.field() : param);
 }
 
 }  // namespace maas::serving
