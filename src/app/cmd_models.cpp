@@ -1,10 +1,212 @@
+// `maas models import|list|show`: the model registry from the command line.
+// Data dir: --data-dir > MAAS_DATA_DIR > ./maas-data.
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
 #include "app/commands.h"
+#include "app/config.h"
+#include "llm/gguf/gguf.h"
+#include "registry/json.h"
+#include "registry/store.h"
 
 namespace maas::app {
+namespace {
+
+using registry::Registry;
+
+std::string resolve_data_dir(const std::string& flag) {
+  if (!flag.empty()) return flag;
+  if (const char* env = std::getenv(env_name_for("data-dir").c_str()); env && *env) return env;
+  return "./maas-data";
+}
+
+Result<std::unique_ptr<Registry>> open_registry(const std::string& data_dir_flag) {
+  registry::RegistryOptions options;
+  options.data_dir = resolve_data_dir(data_dir_flag);
+  return Registry::open(std::move(options));
+}
+
+std::string human_size(int64_t bytes) {
+  const char* units[] = {"B", "KB", "MB", "GB", "TB"};
+  double v = static_cast<double>(bytes);
+  int u = 0;
+  while (v >= 1000 && u < 4) {
+    v /= 1000;
+    ++u;
+  }
+  return u == 0 ? fmt::format("{} B", bytes) : fmt::format("{:.1f} {}", v, units[u]);
+}
+
+// Left-aligned columns separated by two spaces; the first row is the header.
+void print_table(const std::vector<std::vector<std::string>>& rows) {
+  std::vector<size_t> width;
+  for (const auto& row : rows) {
+    if (width.size() < row.size()) width.resize(row.size(), 0);
+    for (size_t c = 0; c < row.size(); ++c) width[c] = std::max(width[c], row[c].size());
+  }
+  for (const auto& row : rows) {
+    std::string line;
+    for (size_t c = 0; c < row.size(); ++c) {
+      line += row[c];
+      if (c + 1 < row.size()) line += std::string(width[c] - row[c].size() + 2, ' ');
+    }
+    std::printf("%s\n", line.c_str());
+  }
+}
+
+std::string stages_text(const registry::ModelSummary& m) {
+  std::string out;
+  for (const auto& [version, stage] : m.stages) {
+    out += fmt::format("{}{}:{}", out.empty() ? "" : " ", version, registry::stage_name(stage));
+  }
+  return out;
+}
+
+// The file check for each importable family.
+Result<registry::Validator> validator_for(const std::string& family, std::string* format) {
+  if (family == "llm") {
+    *format = "gguf";
+    return registry::Validator([](const std::string& path) { return llm::gguf_check_header(path); });
+  }
+  return invalid_argument("family '{}' cannot be imported yet (importable: llm)", family);
+}
+
+struct ImportFlags {
+  std::string file, name, family = "llm", description, data_dir;
+};
+
+void add_import(CLI::App* models) {
+  auto f = std::make_shared<ImportFlags>();
+  auto* sub = models->add_subcommand("import", "Validate a model file and register it as a new version");
+  sub->add_option("FILE", f->file, "Model file (GGUF for --family llm)")->required();
+  sub->add_option("--name", f->name, "Model name; the first import creates it")->required();
+  sub->add_option("--family", f->family, "Model family (default llm)");
+  sub->add_option("--description", f->description, "Free-form description of this version");
+  sub->add_option("--data-dir", f->data_dir, "Registry directory (default $MAAS_DATA_DIR or ./maas-data)");
+  on_run(sub, [f]() -> Status {
+    registry::ImportRequest req;
+    req.path = f->file;
+    req.name = f->name;
+    req.family = f->family;
+    req.description = f->description;
+    req.actor = "cli";
+    MAAS_ASSIGN_OR_RETURN(registry::Validator validate, validator_for(f->family, &req.format));
+    MAAS_ASSIGN_OR_RETURN(auto reg, open_registry(f->data_dir));
+    MAAS_ASSIGN_OR_RETURN(registry::ImportResult r, reg->import_model(req, validate));
+    std::printf("imported %s version %lld (%s, %s, sha256 %s)%s; stage %s\n", r.version.model.c_str(),
+                static_cast<long long>(r.version.version), r.version.family.c_str(),
+                human_size(r.version.size_bytes).c_str(), r.version.sha256.c_str(),
+                r.artifact_reused ? ", artifact already stored" : "", registry::stage_name(r.version.stage));
+    return Status::ok();
+  });
+}
+
+struct ListFlags {
+  std::string data_dir;
+  bool json = false;
+};
+
+void add_list(CLI::App* models) {
+  auto f = std::make_shared<ListFlags>();
+  auto* sub = models->add_subcommand("list", "List registered models");
+  sub->add_option("--data-dir", f->data_dir, "Registry directory (default $MAAS_DATA_DIR or ./maas-data)");
+  sub->add_flag("--json", f->json, "Print JSON instead of a table");
+  on_run(sub, [f]() -> Status {
+    std::vector<registry::ModelSummary> list;
+    if (std::filesystem::exists(resolve_data_dir(f->data_dir))) {  // listing never creates a registry
+      MAAS_ASSIGN_OR_RETURN(auto reg, open_registry(f->data_dir));
+      MAAS_ASSIGN_OR_RETURN(list, reg->list_models());
+    }
+    if (f->json) {
+      nlohmann::json out = nlohmann::json::array();
+      for (const auto& m : list) out.push_back(registry::to_json(m));
+      std::printf("%s\n", out.dump(2).c_str());
+      return Status::ok();
+    }
+    if (list.empty()) {
+      std::printf("no models yet; add one with: maas models import FILE --name NAME\n");
+      return Status::ok();
+    }
+    std::vector<std::vector<std::string>> rows = {{"NAME", "LATEST", "PRODUCTION", "STAGES", "FAMILY", "SIZE", "CREATED"}};
+    for (const auto& m : list) {
+      rows.push_back({m.name, std::to_string(m.latest_version),
+                      m.production_version ? std::to_string(*m.production_version) : "-", stages_text(m), m.family,
+                      human_size(m.size_bytes), registry::time_text(m.created_at_ms)});
+    }
+    print_table(rows);
+    return Status::ok();
+  });
+}
+
+struct ShowFlags {
+  std::string name, data_dir;
+  bool json = false;
+};
+
+void print_details(const registry::ModelDetails& d) {
+  std::printf("model %s (created %s)%s%s\n\n", d.name.c_str(), registry::time_text(d.created_at_ms).c_str(),
+              d.description.empty() ? "" : ": ", d.description.c_str());
+  std::vector<std::vector<std::string>> versions = {
+      {"VERSION", "STAGE", "FAMILY", "FORMAT", "SIZE", "SHA256", "CREATED", "BY"}};
+  for (const auto& v : d.versions) {
+    versions.push_back({std::to_string(v.version), registry::stage_name(v.stage), v.family, v.format,
+                        human_size(v.size_bytes), v.sha256.substr(0, 16), registry::time_text(v.created_at_ms),
+                        v.created_by});
+  }
+  print_table(versions);
+  if (!d.aliases.empty()) {
+    std::printf("\naliases:");
+    for (const auto& a : d.aliases) std::printf(" @%s=%lld", a.alias.c_str(), static_cast<long long>(a.version));
+    std::printf("\n");
+  }
+  if (!d.traffic.empty()) {
+    std::printf("\ntraffic:");
+    for (const auto& t : d.traffic) {
+      std::printf(" v%lld=%g%s", static_cast<long long>(t.version), t.weight, t.shadow ? "(shadow)" : "");
+    }
+    std::printf("\n");
+  }
+  std::printf("\nhistory:\n");
+  std::vector<std::vector<std::string>> audit = {{"TIME", "ACTOR", "VERSION", "ACTION", "FROM", "TO", "REASON"}};
+  for (const auto& e : d.audit) {
+    audit.push_back({registry::time_text(e.time_ms), e.actor, e.version ? std::to_string(*e.version) : "-", e.action,
+                     e.from_stage.empty() ? "-" : e.from_stage, e.to_stage.empty() ? "-" : e.to_stage, e.reason});
+  }
+  print_table(audit);
+}
+
+void add_show(CLI::App* models) {
+  auto f = std::make_shared<ShowFlags>();
+  auto* sub = models->add_subcommand("show", "Show a model: versions, aliases, traffic and history");
+  sub->add_option("NAME", f->name, "Model name")->required();
+  sub->add_option("--data-dir", f->data_dir, "Registry directory (default $MAAS_DATA_DIR or ./maas-data)");
+  sub->add_flag("--json", f->json, "Print JSON");
+  on_run(sub, [f]() -> Status {
+    const std::string dir = resolve_data_dir(f->data_dir);
+    if (!std::filesystem::exists(dir)) return not_found("model '{}' not found (no registry at '{}')", f->name, dir);
+    MAAS_ASSIGN_OR_RETURN(auto reg, open_registry(f->data_dir));
+    MAAS_ASSIGN_OR_RETURN(registry::ModelDetails d, reg->get_model(f->name));
+    if (f->json) {
+      std::printf("%s\n", registry::to_json(d).dump(2).c_str());
+    } else {
+      print_details(d);
+    }
+    return Status::ok();
+  });
+}
+
+}  // namespace
 
 void add_models_command(CLI::App& app) {
-  auto* sub = app.add_subcommand("models", "(in progress)");
-  on_run(sub, [] { return Status(Code::kUnimplemented, "not yet"); });
+  auto* models = app.add_subcommand("models", "Manage the model registry (import, list, show)");
+  models->require_subcommand(1);
+  add_import(models);
+  add_list(models);
+  add_show(models);
 }
 
 }  // namespace maas::app
