@@ -17,8 +17,8 @@ Result<int32_t> token_id(const GgufFile& f, const std::string& key, int64_t n_vo
   return static_cast<int32_t>(id);
 }
 
-Result<SpecialTokens> read_special_tokens(const GgufFile& f, int64_t n_vocab) {
-  SpecialTokens s;
+Result<ModelSpecialTokens> read_special_tokens(const GgufFile& f, int64_t n_vocab) {
+  ModelSpecialTokens s;
   MAAS_ASSIGN_OR_RETURN(s.bos, token_id(f, "tokenizer.ggml.bos_token_id", n_vocab));
   MAAS_ASSIGN_OR_RETURN(s.eos, token_id(f, "tokenizer.ggml.eos_token_id", n_vocab));
   MAAS_ASSIGN_OR_RETURN(s.eot, token_id(f, "tokenizer.ggml.eot_token_id", n_vocab));

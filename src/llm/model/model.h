@@ -28,7 +28,7 @@ struct ModelOptions {
 };
 
 // Token ids from tokenizer.ggml.* metadata; -1 when absent.
-struct SpecialTokens {
+struct ModelSpecialTokens {
   int32_t bos = -1;
   int32_t eos = -1;
   int32_t eot = -1;  // end of turn (chat models)
@@ -47,7 +47,7 @@ class Model {
   const ModelWeights& weights() const { return weights_; }
   const GgufFile& file() const { return *file_; }
   std::string_view architecture() const;
-  const SpecialTokens& special_tokens() const { return special_; }
+  const ModelSpecialTokens& special_tokens() const { return special_; }
   int threads() const;
   // Bytes of weight matrices one forward step reads (all layers and the output matrix).
   int64_t weight_bytes() const;
@@ -69,7 +69,7 @@ class Model {
   const Architecture* arch_ = nullptr;
   Hparams hp_;
   ModelWeights weights_;
-  SpecialTokens special_;
+  ModelSpecialTokens special_;
   std::unique_ptr<tensor::ThreadPool> pool_;
   std::mutex forward_mu_;
 };
