@@ -17,9 +17,19 @@ Kernels build(Isa isa) {
   return k;
 }
 
+// Tables are built on first use, and only for instruction sets the CPU has (building
+// runs code compiled for that instruction set).
 const Kernels& table(Isa isa) {
-  static const Kernels tables[3] = {build(Isa::kScalar), build(Isa::kAvx2), build(Isa::kAvx512)};
-  return tables[static_cast<int>(isa)];
+  static const Kernels scalar = build(Isa::kScalar);
+  if (isa == Isa::kAvx2) {
+    static const Kernels avx2 = build(Isa::kAvx2);
+    return avx2;
+  }
+  if (isa == Isa::kAvx512) {
+    static const Kernels avx512 = build(Isa::kAvx512);
+    return avx512;
+  }
+  return scalar;
 }
 
 Isa best_isa() {

@@ -1,8 +1,332 @@
-// AVX-512 (F/BW/VL/DQ/VNNI) kernels.
+// AVX-512 (F/BW/VL/DQ/VNNI) kernels. Everything this file includes comes before the
+// target pragma, so only the functions defined here use AVX-512 instructions (an
+// inline function from a header compiled with them could leak into other callers).
+// GCC 12 reports its own intrinsics' _mm512_undefined_* as uninitialized: silenced.
+#pragma GCC diagnostic ignored "-Wuninitialized"
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#include <immintrin.h>
+
+#include <cstddef>
+#include <cstdint>
+
+#include "tensor/kernels/act_q8x.h"
 #include "tensor/kernels/kernels.h"
+#include "tensor/quant/blocks.h"
+
+#pragma GCC target("avx512f,avx512bw,avx512vl,avx512dq,avx512vnni,avx2,fma,f16c,bmi2")
 
 namespace maas::tensor {
+namespace {
 
-void fill_avx512_kernels(Kernels& k) { k.isa = Isa::kAvx512; }
+// ---------------------------------------------------------------- activations (Q8X)
+
+void quantize_q8x(const float* x, void* out, int64_t cols) {
+  const Q8xLayout l = q8x_layout(cols);
+  auto* row = static_cast<uint8_t*>(out);
+  auto* qs = reinterpret_cast<int8_t*>(row);
+  auto* d16 = reinterpret_cast<float*>(row + l.d_offset);
+  auto* s16 = reinterpret_cast<int32_t*>(row + l.sum_offset);
+  for (int64_t b = 0; b < 2 * l.pairs; ++b) {
+    float d = 0;
+    int32_t sum = 0;
+    if (b < l.blocks) {
+      const __m512 x0 = _mm512_loadu_ps(x + 32 * b);
+      const __m512 x1 = _mm512_loadu_ps(x + 32 * b + 16);
+      const float amax = _mm512_reduce_max_ps(_mm512_max_ps(_mm512_abs_ps(x0), _mm512_abs_ps(x1)));
+      d = amax / 127.0f;
+      const __m512 id = _mm512_set1_ps(d != 0 ? 1.0f / d : 0.0f);
+      const __m512i q0 = _mm512_cvtps_epi32(_mm512_mul_ps(x0, id));
+      const __m512i q1 = _mm512_cvtps_epi32(_mm512_mul_ps(x1, id));
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(qs + 32 * b), _mm512_cvtsepi32_epi8(q0));
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(qs + 32 * b + 16), _mm512_cvtsepi32_epi8(q1));
+      sum = _mm512_reduce_add_epi32(_mm512_add_epi32(q0, q1));
+    } else {
+      _mm256_storeu_si256(reinterpret_cast<__m256i*>(qs + 32 * b), _mm256_setzero_si256());
+    }
+    _mm256_storeu_ps(d16 + 8 * b, _mm256_set1_ps(d));
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(s16 + 8 * b), _mm256_set1_epi32(-sum));
+  }
+}
+
+// Lanes 0-7 take element 0 of v, lanes 8-15 element 1.
+inline __m512 spread_pair(__m128 v) {
+  const __m512i idx = _mm512_set_epi32(1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0);
+  return _mm512_permutexvar_ps(idx, _mm512_zextps128_ps512(v));
+}
+
+// fp16 scales of blocks b and b + 1 (0 if absent), spread over lanes 0-7 / 8-15.
+inline __m512 pair_scales(uint16_t d0, uint16_t d1) {
+  const uint32_t both = uint32_t(d0) | (uint32_t(d1) << 16);
+  return spread_pair(_mm_cvtph_ps(_mm_cvtsi32_si128(int(both))));
+}
+
+// ---------------------------------------------------------------- Q4_0 / Q8_0 direct
+
+// Weights of blocks b, b + 1 as 64 unsigned bytes in element order, plus their scales.
+struct PairQ4_0 {
+  static __m512i quants(const void* row, int64_t b, bool second, __m512* scales) {
+    const auto* w = static_cast<const BlockQ4_0*>(row) + b;
+    const __m128i q0 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(w[0].qs));
+    const __m128i q1 = second ? _mm_loadu_si128(reinterpret_cast<const __m128i*>(w[1].qs))
+                              : _mm_setzero_si128();
+    *scales = pair_scales(w[0].d, second ? w[1].d : 0);
+    __m512i z = _mm512_zextsi256_si512(_mm256_set_m128i(q1, q0));
+    z = _mm512_shuffle_i64x2(z, z, 0x50);  // 128-bit lanes [q0, q0, q1, q1]
+    z = _mm512_srlv_epi64(z, _mm512_set_epi64(4, 4, 0, 0, 4, 4, 0, 0));
+    return _mm512_and_si512(z, _mm512_set1_epi8(0x0F));
+  }
+  // sum (q - 8) x = sum q x - 8 sum x: -sum x in each of a block's 8 lanes.
+  static __m512i correction(__m512i neg_sums) { return neg_sums; }
+};
+
+struct PairQ8_0 {
+  static __m512i quants(const void* row, int64_t b, bool second, __m512* scales) {
+    const auto* w = static_cast<const BlockQ8_0*>(row) + b;
+    const __m256i q0 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(w[0].qs));
+    const __m256i q1 = second ? _mm256_loadu_si256(reinterpret_cast<const __m256i*>(w[1].qs))
+                              : _mm256_set1_epi8(char(0x80));
+    *scales = pair_scales(w[0].d, second ? w[1].d : 0);
+    // w + 128 as unsigned bytes
+    return _mm512_xor_si512(_mm512_inserti64x4(_mm512_zextsi256_si512(q0), q1, 1),
+                            _mm512_set1_epi8(char(0x80)));
+  }
+  // sum (w + 128) x = sum w x + 128 sum x: -16 sum x in each of a block's 8 lanes.
+  static __m512i correction(__m512i neg_sums) { return _mm512_slli_epi32(neg_sums, 4); }
+};
+
+// One weight row against T activation rows.
+template <typename Pair, int T>
+void q_row_direct(const MatmulArgs& a, const Q8xLayout& l, int64_t r, int64_t t0) {
+  const uint8_t* wrow = a.w + r * a.w_row_bytes;
+  const uint8_t* x[T];
+  __m512 acc[T];
+  for (int t = 0; t < T; ++t) {
+    x[t] = a.x + (t0 + t) * a.x_row_bytes;
+    acc[t] = _mm512_setzero_ps();
+  }
+  for (int64_t p = 0; p < l.pairs; ++p) {
+    __m512 dw;
+    const __m512i q = Pair::quants(wrow, 2 * p, 2 * p + 1 < l.blocks, &dw);
+    for (int t = 0; t < T; ++t) {
+      const __m512i xq = _mm512_load_si512(x[t] + 64 * p);
+      const __m512i init = Pair::correction(_mm512_load_si512(x[t] + l.sum_offset + 64 * p));
+      const __m512i dot = _mm512_dpbusd_epi32(init, q, xq);
+      const __m512 scale = _mm512_mul_ps(dw, _mm512_load_ps(x[t] + l.d_offset + 64 * p));
+      acc[t] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(dot), scale, acc[t]);
+    }
+  }
+  for (int t = 0; t < T; ++t) a.y[(t0 + t) * a.y_stride + r] = _mm512_reduce_add_ps(acc[t]);
+}
+
+template <typename Pair>
+void q_rows_direct(const MatmulArgs& a, int64_t r0, int64_t r1) {
+  const Q8xLayout l = q8x_layout(a.cols);
+  for (int64_t r = r0; r < r1; ++r) {
+    int64_t t = 0;
+    for (; t + 4 <= a.n_tokens; t += 4) q_row_direct<Pair, 4>(a, l, r, t);
+    switch (a.n_tokens - t) {
+      case 3: q_row_direct<Pair, 3>(a, l, r, t); break;
+      case 2: q_row_direct<Pair, 2>(a, l, r, t); break;
+      case 1: q_row_direct<Pair, 1>(a, l, r, t); break;
+      default: break;
+    }
+  }
+}
+
+// ---------------------------------------------------------------- F32 / F16 / BF16
+
+struct LoadF32 {
+  static __m512 load(const uint8_t* row, int64_t k) {
+    return _mm512_loadu_ps(reinterpret_cast<const float*>(row) + k);
+  }
+  static __m512 load_tail(const uint8_t* row, int64_t k, __mmask16 m) {
+    return _mm512_maskz_loadu_ps(m, reinterpret_cast<const float*>(row) + k);
+  }
+};
+struct LoadF16 {
+  static __m512 load(const uint8_t* row, int64_t k) {
+    return _mm512_cvtph_ps(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(row + 2 * k)));
+  }
+  static __m512 load_tail(const uint8_t* row, int64_t k, __mmask16 m) {
+    return _mm512_cvtph_ps(_mm256_maskz_loadu_epi16(m, row + 2 * k));
+  }
+};
+struct LoadBF16 {
+  static __m512 widen(__m256i h) {
+    return _mm512_castsi512_ps(_mm512_slli_epi32(_mm512_cvtepu16_epi32(h), 16));
+  }
+  static __m512 load(const uint8_t* row, int64_t k) {
+    return widen(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(row + 2 * k)));
+  }
+  static __m512 load_tail(const uint8_t* row, int64_t k, __mmask16 m) {
+    return widen(_mm256_maskz_loadu_epi16(m, row + 2 * k));
+  }
+};
+
+// R weight rows x T tokens; each weight vector is converted once and used T times.
+template <typename Load, int R, int T>
+void float_tile(const MatmulArgs& a, int64_t r, int64_t t0) {
+  const uint8_t* w[R];
+  const float* x[T];
+  for (int i = 0; i < R; ++i) w[i] = a.w + (r + i) * a.w_row_bytes;
+  for (int t = 0; t < T; ++t) x[t] = reinterpret_cast<const float*>(a.x + (t0 + t) * a.x_row_bytes);
+  __m512 acc[R][T];
+  for (int i = 0; i < R; ++i)
+    for (int t = 0; t < T; ++t) acc[i][t] = _mm512_setzero_ps();
+  int64_t k = 0;
+  for (; k + 16 <= a.cols; k += 16) {
+    __m512 xv[T];
+    for (int t = 0; t < T; ++t) xv[t] = _mm512_loadu_ps(x[t] + k);
+    for (int i = 0; i < R; ++i) {
+      const __m512 wv = Load::load(w[i], k);
+      for (int t = 0; t < T; ++t) acc[i][t] = _mm512_fmadd_ps(wv, xv[t], acc[i][t]);
+    }
+  }
+  if (k < a.cols) {
+    const __mmask16 m = __mmask16((1u << (a.cols - k)) - 1);
+    __m512 xv[T];
+    for (int t = 0; t < T; ++t) xv[t] = _mm512_maskz_loadu_ps(m, x[t] + k);
+    for (int i = 0; i < R; ++i) {
+      const __m512 wv = Load::load_tail(w[i], k, m);
+      for (int t = 0; t < T; ++t) acc[i][t] = _mm512_fmadd_ps(wv, xv[t], acc[i][t]);
+    }
+  }
+  for (int i = 0; i < R; ++i)
+    for (int t = 0; t < T; ++t) a.y[(t0 + t) * a.y_stride + r + i] = _mm512_reduce_add_ps(acc[i][t]);
+}
+
+template <typename Load, int R>
+void float_rows_tokens(const MatmulArgs& a, int64_t r) {
+  int64_t t = 0;
+  for (; t + 4 <= a.n_tokens; t += 4) float_tile<Load, R, 4>(a, r, t);
+  switch (a.n_tokens - t) {
+    case 3: float_tile<Load, R, 3>(a, r, t); break;
+    case 2: float_tile<Load, R, 2>(a, r, t); break;
+    case 1: float_tile<Load, R, 1>(a, r, t); break;
+    default: break;
+  }
+}
+
+template <typename Load>
+void float_rows(const MatmulArgs& a, int64_t r0, int64_t r1) {
+  int64_t r = r0;
+  for (; r + 4 <= r1; r += 4) float_rows_tokens<Load, 4>(a, r);
+  for (; r < r1; ++r) float_rows_tokens<Load, 1>(a, r);
+}
+
+// ---------------------------------------------------------------- vector ops
+
+inline __mmask16 tail_mask(int64_t left) { return __mmask16((1u << left) - 1); }
+
+// exp(x) to ~1 ulp in float over the whole range (exp(-inf) = 0).
+inline __m512 exp_ps(__m512 x) {
+  x = _mm512_max_ps(_mm512_min_ps(x, _mm512_set1_ps(88.7f)), _mm512_set1_ps(-104.0f));
+  const __m512 n = _mm512_roundscale_ps(_mm512_mul_ps(x, _mm512_set1_ps(1.44269504f)),
+                                        _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+  __m512 r = _mm512_fnmadd_ps(n, _mm512_set1_ps(0.693359375f), x);
+  r = _mm512_fnmadd_ps(n, _mm512_set1_ps(-2.12194440e-4f), r);
+  __m512 p = _mm512_set1_ps(1.0f / 5040);
+  p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.0f / 720));
+  p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.0f / 120));
+  p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.0f / 24));
+  p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.0f / 6));
+  p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(0.5f));
+  p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.0f));
+  p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.0f));
+  return _mm512_scalef_ps(p, n);
+}
+
+float dot(const float* a, const float* b, int64_t n) {
+  __m512 acc0 = _mm512_setzero_ps(), acc1 = _mm512_setzero_ps();
+  int64_t i = 0;
+  for (; i + 32 <= n; i += 32) {
+    acc0 = _mm512_fmadd_ps(_mm512_loadu_ps(a + i), _mm512_loadu_ps(b + i), acc0);
+    acc1 = _mm512_fmadd_ps(_mm512_loadu_ps(a + i + 16), _mm512_loadu_ps(b + i + 16), acc1);
+  }
+  for (; i < n; i += 16) {
+    const __mmask16 m = tail_mask(n - i < 16 ? n - i : 16);
+    acc0 = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(m, a + i), _mm512_maskz_loadu_ps(m, b + i), acc0);
+  }
+  return _mm512_reduce_add_ps(_mm512_add_ps(acc0, acc1));
+}
+
+// out[i] = f(a[i], b[i]) over 16 lanes at a time, masked at the end.
+template <typename F>
+inline void map2(const float* a, const float* b, float* out, int64_t n, const F& f) {
+  int64_t i = 0;
+  for (; i + 16 <= n; i += 16) _mm512_storeu_ps(out + i, f(_mm512_loadu_ps(a + i), _mm512_loadu_ps(b + i)));
+  if (i < n) {
+    const __mmask16 m = tail_mask(n - i);
+    _mm512_mask_storeu_ps(out + i, m, f(_mm512_maskz_loadu_ps(m, a + i), _mm512_maskz_loadu_ps(m, b + i)));
+  }
+}
+
+// Element-wise operations as function objects (a lambda would not get the target
+// pragma in GCC 12).
+struct Axpy {
+  __m512 s;
+  __m512 operator()(__m512 x, __m512 y) const { return _mm512_fmadd_ps(s, x, y); }
+};
+struct Add {
+  __m512 operator()(__m512 x, __m512 y) const { return _mm512_add_ps(x, y); }
+};
+struct Mul {
+  __m512 operator()(__m512 x, __m512 y) const { return _mm512_mul_ps(x, y); }
+};
+struct Scale {
+  __m512 s;
+  __m512 operator()(__m512 x, __m512) const { return _mm512_mul_ps(x, s); }
+};
+struct SiluMul {
+  __m512 operator()(__m512 g, __m512 u) const {
+    const __m512 e = exp_ps(_mm512_sub_ps(_mm512_setzero_ps(), g));
+    return _mm512_mul_ps(_mm512_div_ps(g, _mm512_add_ps(_mm512_set1_ps(1.0f), e)), u);
+  }
+};
+
+void axpy(float s, const float* x, float* y, int64_t n) { map2(x, y, y, n, Axpy{_mm512_set1_ps(s)}); }
+void add(const float* a, const float* b, float* out, int64_t n) { map2(a, b, out, n, Add{}); }
+void mul(const float* a, const float* b, float* out, int64_t n) { map2(a, b, out, n, Mul{}); }
+void scale(float* x, float s, int64_t n) { map2(x, x, x, n, Scale{_mm512_set1_ps(s)}); }
+void silu_mul(const float* gate, const float* up, float* out, int64_t n) {
+  map2(gate, up, out, n, SiluMul{});
+}
+float sum_squares(const float* x, int64_t n) { return dot(x, x, n); }
+float max(const float* x, int64_t n) {
+  __m512 m = _mm512_set1_ps(-INFINITY);
+  int64_t i = 0;
+  for (; i + 16 <= n; i += 16) m = _mm512_max_ps(m, _mm512_loadu_ps(x + i));
+  if (i < n) m = _mm512_mask_max_ps(m, tail_mask(n - i), m, _mm512_maskz_loadu_ps(tail_mask(n - i), x + i));
+  return _mm512_reduce_max_ps(m);
+}
+float exp_sub_sum(float* x, float mx, int64_t n) {
+  const __m512 mv = _mm512_set1_ps(mx);
+  __m512 sum = _mm512_setzero_ps();
+  int64_t i = 0;
+  for (; i + 16 <= n; i += 16) {
+    const __m512 e = exp_ps(_mm512_sub_ps(_mm512_loadu_ps(x + i), mv));
+    _mm512_storeu_ps(x + i, e);
+    sum = _mm512_add_ps(sum, e);
+  }
+  if (i < n) {
+    const __mmask16 m = tail_mask(n - i);
+    const __m512 e = exp_ps(_mm512_sub_ps(_mm512_maskz_loadu_ps(m, x + i), mv));
+    _mm512_mask_storeu_ps(x + i, m, e);
+    sum = _mm512_add_ps(sum, _mm512_maskz_mov_ps(m, e));
+  }
+  return _mm512_reduce_add_ps(sum);
+}
+
+}  // namespace
+
+void fill_avx512_kernels(Kernels& k) {
+  k.isa = Isa::kAvx512;
+  k.f32 = {nullptr, nullptr, float_rows<LoadF32>, 4};
+  k.f16 = {nullptr, nullptr, float_rows<LoadF16>, 4};
+  k.bf16 = {nullptr, nullptr, float_rows<LoadBF16>, 4};
+  k.q4_0 = {q8x_row_bytes, quantize_q8x, q_rows_direct<PairQ4_0>, 1};
+  k.q8_0 = {q8x_row_bytes, quantize_q8x, q_rows_direct<PairQ8_0>, 1};
+  k.vec = {dot, axpy, add, mul, scale, sum_squares, max, exp_sub_sum, silu_mul};
+}
 
 }  // namespace maas::tensor

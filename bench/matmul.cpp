@@ -1,0 +1,136 @@
+// Matmul kernels on the TinyLlama-1.1B shapes: GEMV (1 token) as a fraction of the read
+// bandwidth measured in the same run, and GEMM (128 tokens) in GFLOP/s.
+//   bench_matmul [--threads N] [--kernels scalar|avx2|avx512] [--types q4_0,q8_0,f16]
+//                [--gemm-tokens 128] [--seconds 0.4]
+// GEMV weights rotate over copies totalling > 4x the last-level cache, so they come
+// from memory as in a real forward pass. Each figure is the median of many calls.
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "tensor/bandwidth.h"
+#include "tensor/dtype.h"
+#include "tensor/kernels/kernels.h"
+#include "tensor/ops.h"
+#include "tensor/thread_pool.h"
+
+using namespace maas::tensor;
+
+namespace {
+
+struct Shape {
+  const char* name;
+  int64_t rows, cols;
+};
+constexpr Shape kShapes[] = {
+    {"attn q/o 2048x2048", 2048, 2048}, {"attn k/v 512x2048", 512, 2048},
+    {"ffn gate/up 5632x2048", 5632, 2048}, {"ffn down 2048x5632", 2048, 5632},
+    {"output 32000x2048", 32000, 2048},
+};
+
+double now() {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
+double median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  return v[v.size() / 2];
+}
+
+std::vector<uint8_t> random_matrix(DType type, int64_t rows, int64_t cols, uint32_t seed) {
+  const size_t rb = row_bytes(type, size_t(cols));
+  std::vector<uint8_t> bytes(rb * size_t(rows));
+  std::mt19937 rng(seed);
+  std::normal_distribution<float> dist(0.0f, 0.02f);
+  std::vector<float> row(static_cast<size_t>(cols));
+  for (int64_t r = 0; r < rows; ++r) {
+    for (auto& v : row) v = dist(rng);
+    quantize_row(row.data(), type, cols, bytes.data() + size_t(r) * rb);
+  }
+  return bytes;
+}
+
+// Median seconds per call of fn, called repeatedly for about `seconds`.
+template <typename Fn>
+double time_calls(Fn fn, double seconds) {
+  fn(0);  // warm-up
+  std::vector<double> t;
+  const double end = now() + seconds;
+  for (int i = 1; now() < end || t.size() < 5; ++i) {
+    const double s = now();
+    fn(i);
+    t.push_back(now() - s);
+  }
+  return median(t);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  int threads = 2;
+  int64_t gemm_tokens = 128;
+  double seconds = 0.4;
+  std::string types = "q4_0,q8_0,f16";
+  for (int i = 1; i + 1 < argc; i += 2) {
+    const std::string a = argv[i], v = argv[i + 1];
+    if (a == "--threads") threads = std::atoi(v.c_str());
+    else if (a == "--gemm-tokens") gemm_tokens = std::atoll(v.c_str());
+    else if (a == "--seconds") seconds = std::atof(v.c_str());
+    else if (a == "--types") types = v;
+    else if (a == "--kernels") {
+      Isa isa = v == "scalar" ? Isa::kScalar : v == "avx2" ? Isa::kAvx2 : Isa::kAvx512;
+      if (!use_kernels(isa).is_ok()) {
+        std::fprintf(stderr, "this CPU cannot run %s\n", v.c_str());
+        return 1;
+      }
+    } else {
+      std::fprintf(stderr, "unknown flag %s\n", a.c_str());
+      return 2;
+    }
+  }
+  ThreadPool pool(threads);
+  const double bw = measure_read_bandwidth(pool);
+  std::printf("kernels: %s, threads: %d, read bandwidth: %.1f GB/s (median of 5)\n\n",
+              std::string(isa_name(kernels().isa)).c_str(), pool.size(), bw / 1e9);
+  std::printf("| type | shape | GEMV GB/s | GEMV / bandwidth | GEMV us | GEMM n=%lld GFLOP/s |\n",
+              (long long)gemm_tokens);
+  std::printf("|---|---|---|---|---|---|\n");
+
+  std::vector<float> x(size_t(gemm_tokens) * 5632), y(size_t(gemm_tokens) * 32000);
+  std::mt19937 rng(1);
+  std::normal_distribution<float> dist(0.0f, 1.0f);
+  for (auto& v : x) v = dist(rng);
+
+  size_t pos = 0;
+  while (pos < types.size()) {
+    size_t comma = types.find(',', pos);
+    if (comma == std::string::npos) comma = types.size();
+    const auto type = dtype_from_name(types.substr(pos, comma - pos));
+    pos = comma + 1;
+    if (!type || !matmul_supports(*type)) {
+      std::fprintf(stderr, "unsupported type\n");
+      return 2;
+    }
+    for (const Shape& s : kShapes) {
+      const size_t bytes = row_bytes(*type, size_t(s.cols)) * size_t(s.rows);
+      const int copies = int(std::max<size_t>(1, (size_t(128) << 20) / bytes + 1));
+      std::vector<std::vector<uint8_t>> mats;
+      for (int c = 0; c < copies; ++c) mats.push_back(random_matrix(*type, s.rows, s.cols, uint32_t(c)));
+      auto matrix = [&](int i) { return Matrix{mats[size_t(i % copies)].data(), *type, s.rows, s.cols}; };
+      const double gemv = time_calls([&](int i) { matmul(matrix(i), x.data(), 1, y.data(), pool); }, seconds);
+      const double gemm = time_calls([&](int) { matmul(matrix(0), x.data(), gemm_tokens, y.data(), pool); },
+                                     seconds);
+      const double gbs = double(bytes) / gemv / 1e9;
+      std::printf("| %s | %s | %.1f | %.2f | %.0f | %.1f |\n", std::string(dtype_info(*type).name).c_str(),
+                  s.name, gbs, gbs * 1e9 / bw, gemv * 1e6,
+                  2.0 * double(s.rows) * double(s.cols) * double(gemm_tokens) / gemm / 1e9);
+      std::fflush(stdout);
+    }
+  }
+  return 0;
+}
