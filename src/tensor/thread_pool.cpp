@@ -12,6 +12,8 @@ namespace {
 
 // ~20-50 us of spinning before a thread goes to sleep.
 constexpr int kSpinIterations = 20000;
+constexpr uint64_t kClosed = uint64_t(1) << 31;
+constexpr uint64_t kCountMask = kClosed - 1;
 
 inline void cpu_relax() {
 #if defined(__x86_64__)
@@ -62,8 +64,21 @@ void ThreadPool::worker_main() {
     }
     seen = gen;
     if (stop_.load()) return;
+    // Join job `gen` unless the caller already closed it (or moved on).
+    uint64_t s = state_.load();
+    bool joined = false;
+    while ((s >> 32) == gen && !(s & kClosed)) {
+      if (state_.compare_exchange_weak(s, s + 1)) {
+        joined = true;
+        break;
+      }
+    }
+    if (!joined) continue;
     take_chunks();
-    if (busy_workers_.fetch_sub(1) == 1 && caller_sleeping_.load()) busy_workers_.notify_one();
+    const uint64_t before = state_.fetch_sub(1);
+    if ((before & kCountMask) == 1 && (before & kClosed) && caller_sleeping_.load()) {
+      state_.notify_one();
+    }
   }
 }
 
@@ -82,20 +97,22 @@ void ThreadPool::run(int64_t n, int64_t grain, Trampoline fn, void* ctx) {
   n_ = n;
   chunk_ = per_chunk * grain;
   next_.store(0, std::memory_order_relaxed);
-  busy_workers_.store(n_threads_ - 1, std::memory_order_relaxed);
-  generation_.fetch_add(1);
+  const uint32_t gen = generation_.load() + 1;
+  state_.store(uint64_t(gen) << 32);  // open, nobody inside
+  generation_.store(gen);
   if (sleeping_workers_.load() > 0) generation_.notify_all();
 
   take_chunks();
 
-  int busy = busy_workers_.load(std::memory_order_acquire);
-  for (int i = 0; busy != 0 && i < kSpinIterations * 4; ++i) {
+  // Close the job; wait only for the workers inside it (they are finishing chunks).
+  uint64_t s = state_.fetch_or(kClosed) | kClosed;
+  for (int i = 0; (s & kCountMask) != 0 && i < kSpinIterations * 4; ++i) {
     cpu_relax();
-    busy = busy_workers_.load(std::memory_order_acquire);
+    s = state_.load();
   }
-  if (busy != 0) {
+  if ((s & kCountMask) != 0) {
     caller_sleeping_.store(true);
-    while ((busy = busy_workers_.load()) != 0) busy_workers_.wait(busy);
+    while (((s = state_.load()) & kCountMask) != 0) state_.wait(s);
     caller_sleeping_.store(false);
   }
   run_mu_.unlock();

@@ -1,7 +1,9 @@
 // A fixed set of worker threads for data-parallel loops. parallel_for is called
 // hundreds of times per generated token, so a call allocates nothing, workers spin
 // briefly before sleeping (futex via std::atomic::wait), and work is handed out in
-// chunks through one atomic counter (noisy neighbours do not stall the whole loop).
+// chunks through one atomic counter. On a shared machine a worker may be descheduled:
+// workers join a job explicitly, and the caller only waits for those that joined
+// before it finished the last chunk, so a sleeping worker never stalls a call.
 #pragma once
 
 #include <atomic>
@@ -50,8 +52,9 @@ class ThreadPool {
   int64_t n_ = 0;
   int64_t chunk_ = 1;
   alignas(64) std::atomic<int64_t> next_{0};
-  alignas(64) std::atomic<uint32_t> generation_{0};
-  alignas(64) std::atomic<int> busy_workers_{0};
+  alignas(64) std::atomic<uint32_t> generation_{0};  // bumped per job; workers wait on it
+  // Join protocol: generation (high 32 bits) | closed flag | workers inside the job.
+  alignas(64) std::atomic<uint64_t> state_{0};
   std::atomic<int> sleeping_workers_{0};  // notify only when someone sleeps
   std::atomic<bool> caller_sleeping_{false};
   std::atomic<bool> stop_{false};
