@@ -268,6 +268,125 @@ void q_rows(const MatmulArgs& a, int64_t r0, int64_t r1) {
   }
 }
 
+// ---------------------------------------------------------------- Q4_K / Q6_K
+//
+// One weight row against up to 4 Q8_K activation rows: the super-block's quants are
+// unpacked once to unsigned bytes in element order and multiplied with vpdpbusd; the
+// integer sub-block scales are applied per lane (vpmulld), the offsets (Q4_K's mins,
+// Q6_K's -32) through the activations' block sums.
+
+// Lanes 0-7 of a sub-block-pair vector take sub-block 2c, lanes 8-15 sub-block 2c + 1.
+inline __m512i lanes_of_pair(__m512i per_sub_block, int c) {
+  const __m512i idx = _mm512_add_epi32(_mm512_set_epi32(1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0),
+                                       _mm512_set1_epi32(2 * c));
+  return _mm512_permutexvar_epi32(idx, per_sub_block);
+}
+
+template <int T>
+void q4_k_row(const MatmulArgs& a, int64_t r, int64_t t0) {
+  const auto* w = reinterpret_cast<const BlockQ4_K*>(a.w + r * a.w_row_bytes);
+  const BlockQ8_K* x[T];
+  __m512 acc[T];
+  float min_acc[T];
+  for (int t = 0; t < T; ++t) {
+    x[t] = reinterpret_cast<const BlockQ8_K*>(a.x + (t0 + t) * a.x_row_bytes);
+    acc[t] = _mm512_setzero_ps();
+    min_acc[t] = 0;
+  }
+  const __m512i m4 = _mm512_set1_epi8(0x0F);
+  const int64_t nb = a.cols / kQKK;
+  for (int64_t b = 0; b < nb; ++b) {
+    alignas(16) uint8_t sm[16];  // 8 scales then 8 mins
+    for (int j = 0; j < 8; ++j) unpack_q4_k_scale(w[b].scales, j, &sm[j], &sm[8 + j]);
+    const __m512i sc = _mm512_cvtepu8_epi32(_mm_load_si128(reinterpret_cast<const __m128i*>(sm)));
+    const __m256i mins = _mm256_cvtepu8_epi32(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(sm + 8)));
+    __m512i q[4], scale[4];
+    for (int c = 0; c < 4; ++c) {
+      const __m256i raw = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(w[b].qs + 32 * c));
+      const __m512i z = _mm512_inserti64x4(_mm512_zextsi256_si512(raw), _mm256_srli_epi16(raw, 4), 1);
+      q[c] = _mm512_and_si512(z, m4);
+      scale[c] = lanes_of_pair(sc, c);
+    }
+    const float d = _cvtsh_ss(w[b].d), dmin = _cvtsh_ss(w[b].dmin);
+    for (int t = 0; t < T; ++t) {
+      const BlockQ8_K& xb = x[t][b];
+      __m512i sum = _mm512_setzero_si512();
+      for (int c = 0; c < 4; ++c) {
+        const __m512i xq = _mm512_loadu_si512(xb.qs + 64 * c);
+        sum = _mm512_add_epi32(sum, _mm512_mullo_epi32(_mm512_dpbusd_epi32(_mm512_setzero_si512(), q[c], xq), scale[c]));
+      }
+      // sum of x per 32-element sub-block, times its min
+      const __m256i xsum = _mm256_madd_epi16(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(xb.bsums)),
+                                             _mm256_set1_epi16(1));
+      const __m256i mprod = _mm256_mullo_epi32(xsum, mins);
+      const __m128i m128 = _mm_add_epi32(_mm256_castsi256_si128(mprod), _mm256_extracti128_si256(mprod, 1));
+      const __m128i m64 = _mm_add_epi32(m128, _mm_shuffle_epi32(m128, 0x4E));
+      const int32_t min_dot = _mm_cvtsi128_si32(_mm_add_epi32(m64, _mm_shuffle_epi32(m64, 0xB1)));
+      acc[t] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(sum), _mm512_set1_ps(d * xb.d), acc[t]);
+      min_acc[t] += dmin * xb.d * float(min_dot);
+    }
+  }
+  for (int t = 0; t < T; ++t) a.y[(t0 + t) * a.y_stride + r] = _mm512_reduce_add_ps(acc[t]) - min_acc[t];
+}
+
+template <int T>
+void q6_k_row(const MatmulArgs& a, int64_t r, int64_t t0) {
+  const auto* w = reinterpret_cast<const BlockQ6_K*>(a.w + r * a.w_row_bytes);
+  const BlockQ8_K* x[T];
+  __m512 acc[T];
+  for (int t = 0; t < T; ++t) {
+    x[t] = reinterpret_cast<const BlockQ8_K*>(a.x + (t0 + t) * a.x_row_bytes);
+    acc[t] = _mm512_setzero_ps();
+  }
+  const __m512i m4 = _mm512_set1_epi8(0x0F), m2 = _mm512_set1_epi8(3);
+  // chunk j (64 elements, 16 lanes of 4) covers sub-blocks 4j .. 4j + 3
+  const __m512i quarter = _mm512_set_epi32(3, 3, 3, 3, 2, 2, 2, 2, 1, 1, 1, 1, 0, 0, 0, 0);
+  const int64_t nb = a.cols / kQKK;
+  for (int64_t b = 0; b < nb; ++b) {
+    const __m512i sc = _mm512_cvtepi8_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(w[b].scales)));
+    __m512i q[4], scale[4];
+    for (int h = 0; h < 2; ++h) {
+      const __m512i ql = _mm512_loadu_si512(w[b].ql + 64 * h);
+      const __m256i qh = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(w[b].qh + 32 * h));
+      const __m512i ha = _mm512_inserti64x4(_mm512_zextsi256_si512(qh), _mm256_srli_epi16(qh, 2), 1);
+      const __m512i hb = _mm512_srli_epi16(ha, 4);
+      q[2 * h] = _mm512_or_si512(_mm512_and_si512(ql, m4), _mm512_slli_epi16(_mm512_and_si512(ha, m2), 4));
+      q[2 * h + 1] = _mm512_or_si512(_mm512_and_si512(_mm512_srli_epi16(ql, 4), m4),
+                                     _mm512_slli_epi16(_mm512_and_si512(hb, m2), 4));
+    }
+    for (int j = 0; j < 4; ++j)
+      scale[j] = _mm512_permutexvar_epi32(_mm512_add_epi32(quarter, _mm512_set1_epi32(4 * j)), sc);
+    const float d = _cvtsh_ss(w[b].d);
+    for (int t = 0; t < T; ++t) {
+      const BlockQ8_K& xb = x[t][b];
+      // sum (q - 32) x = sum q x - 32 sum x, per sub-block of 16
+      const __m512i bsums = _mm512_cvtepi16_epi32(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(xb.bsums)));
+      __m512i sum = _mm512_sub_epi32(_mm512_setzero_si512(), _mm512_slli_epi32(_mm512_mullo_epi32(bsums, sc), 5));
+      for (int j = 0; j < 4; ++j) {
+        const __m512i xq = _mm512_loadu_si512(xb.qs + 64 * j);
+        sum = _mm512_add_epi32(sum, _mm512_mullo_epi32(_mm512_dpbusd_epi32(_mm512_setzero_si512(), q[j], xq), scale[j]));
+      }
+      acc[t] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(sum), _mm512_set1_ps(d * xb.d), acc[t]);
+    }
+  }
+  for (int t = 0; t < T; ++t) a.y[(t0 + t) * a.y_stride + r] = _mm512_reduce_add_ps(acc[t]);
+}
+
+template <void (*Row1)(const MatmulArgs&, int64_t, int64_t), void (*Row2)(const MatmulArgs&, int64_t, int64_t),
+          void (*Row3)(const MatmulArgs&, int64_t, int64_t), void (*Row4)(const MatmulArgs&, int64_t, int64_t)>
+void k_rows(const MatmulArgs& a, int64_t r0, int64_t r1) {
+  for (int64_t r = r0; r < r1; ++r) {
+    int64_t t = 0;
+    for (; t + 4 <= a.n_tokens; t += 4) Row4(a, r, t);
+    switch (a.n_tokens - t) {
+      case 3: Row3(a, r, t); break;
+      case 2: Row2(a, r, t); break;
+      case 1: Row1(a, r, t); break;
+      default: break;
+    }
+  }
+}
+
 // ---------------------------------------------------------------- F32 / F16 / BF16
 
 struct LoadF32 {
@@ -461,6 +580,8 @@ void fill_avx512_kernels(Kernels& k) {
   k.bf16 = {nullptr, nullptr, float_rows<LoadBF16>, 4};
   k.q4_0 = {q8x_row_bytes, quantize_q8x, q_rows<RowQ4_0, PairQ4_0>, kGroupRows};
   k.q8_0 = {q8x_row_bytes, quantize_q8x, q_rows<RowQ8_0, PairQ8_0>, kGroupRows};
+  k.q4_k.rows = k_rows<q4_k_row<1>, q4_k_row<2>, q4_k_row<3>, q4_k_row<4>>;
+  k.q6_k.rows = k_rows<q6_k_row<1>, q6_k_row<2>, q6_k_row<3>, q6_k_row<4>>;
   k.vec = {dot, axpy, add, mul, scale, sum_squares, max, exp_sub_sum, silu_mul};
 }
 
