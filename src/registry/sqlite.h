@@ -77,6 +77,8 @@ class Stmt {
 class Transaction {
  public:
   static Result<std::unique_ptr<Transaction>> begin(Db& db);
+  // A deferred (read) transaction: several SELECTs see one consistent snapshot.
+  static Result<std::unique_ptr<Transaction>> begin_read(Db& db);
   ~Transaction();
   Status commit();
 

@@ -198,6 +198,12 @@ Result<ImportResult> Registry::import_model(const ImportRequest& request, const 
     MAAS_ASSIGN_OR_RETURN(Stmt dup, Stmt::prepare(*db_, "SELECT version FROM versions WHERE model_id = ? AND sha256 = ?"));
     dup.bind_int(1, model_id).bind_text(2, sha);
     MAAS_ASSIGN_OR_RETURN(bool row, dup.step());
+    if (row && request.reuse_existing) {
+      const int64_t existing = dup.int_at(0);
+      MAAS_RETURN_IF_ERROR(tx->commit());  // nothing was written; temp is removed by its destructor
+      MAAS_ASSIGN_OR_RETURN(VersionInfo info, version_locked(model_id, existing));
+      return ImportResult{std::move(info), true, true};
+    }
     if (row) {
       return error(Code::kAlreadyExists, "model '{}' already has this file as version {} (sha256 {})", request.name,
                    dup.int_at(0), sha);

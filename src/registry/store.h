@@ -71,6 +71,23 @@ class Registry {
   // version (see plan_rollback) becomes production and takes the alias and all traffic.
   Result<RollbackPlan> rollback(const std::string& name, const std::string& actor, const std::string& reason);
 
+  // transition(..., kDeprecated, ...) that also records when the version sunsets and
+  // which version succeeds it (which must exist and differ).
+  Result<VersionInfo> deprecate(const std::string& name, int64_t version, const Deprecation& deprecation,
+                                const std::string& actor, const std::string& reason);
+
+  // Retires every deprecated version whose sunset is at or before `now_ms`, each with
+  // an audit row (reason "sunset passed"). Returns the retired versions.
+  Result<std::vector<VersionInfo>> retire_expired(int64_t now_ms, const std::string& actor);
+
+  // Model-level settings (description, gate thresholds, prices); audited.
+  Status set_model_metadata(const std::string& name, const ModelMetadata& metadata, const std::string& actor);
+
+  // Stores evaluation metrics on a version (merged into its metrics object); audited.
+  // The artifact and params stay immutable.
+  Result<VersionInfo> record_metrics(const std::string& name, int64_t version, const nlohmann::json& metrics,
+                                     const std::string& actor, const std::string& reason);
+
   // Custom aliases; "production" and "staging" follow stages and cannot be set by hand.
   Status set_alias(const std::string& name, const std::string& alias, int64_t version, const std::string& actor);
   Status remove_alias(const std::string& name, const std::string& alias, const std::string& actor);
@@ -95,6 +112,8 @@ class Registry {
   Result<VersionInfo> version_locked(int64_t model_id, int64_t version);
   Status insert_audit(const AuditEvent& event);
   Status follow_stage(int64_t model_id, int64_t version, Stage from, Stage to);
+  Result<VersionInfo> transition_locked(const std::string& name, int64_t version, Stage to, const std::string& actor,
+                                        const std::string& reason, const Deprecation* deprecation);
 
   RegistryOptions options_;
   ArtifactStore artifacts_;

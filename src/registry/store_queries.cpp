@@ -73,6 +73,7 @@ Result<std::vector<VersionInfo>> Registry::versions_locked(int64_t model_id) {
 
 Result<std::vector<ModelSummary>> Registry::list_models() {
   std::lock_guard lock(mu_);
+  MAAS_ASSIGN_OR_RETURN(auto snapshot, Transaction::begin_read(*db_));
   MAAS_ASSIGN_OR_RETURN(Stmt s, Stmt::prepare(*db_, "SELECT id, name, description, created_at_ms FROM models ORDER BY name"));
   std::vector<ModelSummary> out;
   for (;;) {
@@ -101,6 +102,7 @@ Result<std::vector<ModelSummary>> Registry::list_models() {
 
 Result<ModelDetails> Registry::get_model(const std::string& name) {
   std::lock_guard lock(mu_);
+  MAAS_ASSIGN_OR_RETURN(auto snapshot, Transaction::begin_read(*db_));
   MAAS_ASSIGN_OR_RETURN(Stmt s, Stmt::prepare(*db_,
                                               "SELECT id, name, description, created_at_ms, thresholds_json, prices_json"
                                               " FROM models WHERE name = ?"));
@@ -134,6 +136,7 @@ Result<VersionInfo> Registry::get_version(std::string_view reference) {
 
 Result<VersionInfo> Registry::resolve(const ModelRef& ref) {
   std::lock_guard lock(mu_);
+  MAAS_ASSIGN_OR_RETURN(auto snapshot, Transaction::begin_read(*db_));
   return resolve_locked(ref);
 }
 

@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/family.h"
 #include "registry/lifecycle.h"
 
 namespace maas::registry {
@@ -33,6 +34,11 @@ struct VersionInfo {
   std::optional<int64_t> sunset_at_ms;
   std::optional<int64_t> successor;
 };
+
+// What a family's load() needs (core/family.h) for this version.
+inline Artifact artifact_of(const VersionInfo& v) {
+  return Artifact{v.artifact_path, v.sha256, v.format, static_cast<uint64_t>(v.size_bytes), v.params};
+}
 
 struct AliasInfo {
   std::string alias;
@@ -92,11 +98,28 @@ struct ImportRequest {
   std::string training_data_digest;
   nlohmann::json tags = nlohmann::json::object();
   std::string description;
+  // If this model already has these bytes, return that version (existing = true)
+  // instead of kAlreadyExists. For `maas serve --model FILE`, run on every start.
+  bool reuse_existing = false;
 };
 
 struct ImportResult {
   VersionInfo version;
   bool artifact_reused = false;  // the same bytes were already stored (under another model)
+  bool existing = false;         // reuse_existing returned a version imported earlier
+};
+
+// Extra facts recorded when a version is deprecated (RFC 8594 Sunset, successor link).
+struct Deprecation {
+  std::optional<int64_t> sunset_at_ms;  // after this, retire_expired() retires it
+  std::optional<int64_t> successor;     // version clients should move to
+};
+
+// Model-level settings used by evaluation gates and metering. Unset fields are kept.
+struct ModelMetadata {
+  std::optional<std::string> description;
+  std::optional<nlohmann::json> thresholds;  // e.g. {"max_perplexity": 20, "max_regression": 0.05}
+  std::optional<nlohmann::json> prices;      // e.g. {"input_per_1k": 0.1}
 };
 
 // What garbage collection on open removed.

@@ -23,7 +23,9 @@ TEST(Lifecycle, EveryPairIsLegalExactlyWhenTheDiagramSaysSo) {
       Status s = check_transition(from, to);
       bool expected = kLegal.count({from, to}) > 0;
       EXPECT_EQ(s.is_ok(), expected) << stage_name(from) << " -> " << stage_name(to);
-      if (!expected) EXPECT_EQ(s.code(), Code::kFailedPrecondition);
+      if (!expected) {
+        EXPECT_EQ(s.code(), Code::kFailedPrecondition);
+      }
       legal += s.is_ok();
     }
   }

@@ -27,7 +27,9 @@ TEST(ModelRef, RejectsMalformedReferences) {
   for (const char* bad : {"", ":3", "m:", "m:0", "m:-1", "m:3x", "m@", "m@a:1", "a b", "-m", "m/x", "m:99999999999999999999"}) {
     Result<ModelRef> r = parse_model_ref(bad);
     EXPECT_FALSE(r.is_ok()) << bad;
-    if (!r.is_ok()) EXPECT_EQ(r.status().code(), Code::kInvalidArgument) << bad;
+    if (!r.is_ok()) {
+      EXPECT_EQ(r.status().code(), Code::kInvalidArgument) << bad;
+    }
   }
   EXPECT_EQ(parse_model_ref("m:x").status().message(), "model reference 'm:x': version 'x' is not a positive integer");
   EXPECT_EQ(parse_model_ref("my model").status().message(),
