@@ -50,6 +50,7 @@ void quantize_q8x(const float* x, void* out, int64_t cols) {
     if (b < l.blocks) {
       __m256 v[4];
       __m256 amax = _mm256_setzero_ps();
+      #pragma GCC unroll 16
       for (int i = 0; i < 4; ++i) {
         v[i] = _mm256_loadu_ps(x + 32 * b + 8 * i);
         amax = _mm256_max_ps(amax, _mm256_andnot_ps(sign, v[i]));
@@ -57,6 +58,7 @@ void quantize_q8x(const float* x, void* out, int64_t cols) {
       d = hmax(amax) / 127.0f;
       const __m256 id = _mm256_set1_ps(d != 0 ? 1.0f / d : 0.0f);
       __m256i q[4];
+      #pragma GCC unroll 16
       for (int i = 0; i < 4; ++i) q[i] = _mm256_cvtps_epi32(_mm256_mul_ps(v[i], id));
       sum = hsum_epi32(_mm256_add_epi32(_mm256_add_epi32(q[0], q[1]), _mm256_add_epi32(q[2], q[3])));
       // int32 -> int8 in order: packs interleave 128-bit lanes, a permute restores it
@@ -102,12 +104,14 @@ void q_row(const MatmulArgs& a, const Q8xLayout& l, int64_t r, int64_t t0) {
   const uint8_t* wrow = a.w + r * a.w_row_bytes;
   const uint8_t* x[T];
   __m256 acc[T];
+  #pragma GCC unroll 16
   for (int t = 0; t < T; ++t) {
     x[t] = a.x + (t0 + t) * a.x_row_bytes;
     acc[t] = _mm256_setzero_ps();
   }
   for (int64_t b = 0; b < l.blocks; ++b) {
     const size_t lane = size_t(b) * 32;  // bytes of 8 lanes of the pair vectors
+    #pragma GCC unroll 16
     for (int t = 0; t < T; ++t) {
       const __m256i xq = _mm256_load_si256(reinterpret_cast<const __m256i*>(x[t] + 32 * b));
       const __m256i ns = _mm256_load_si256(reinterpret_cast<const __m256i*>(x[t] + l.sum_offset + lane));
@@ -117,6 +121,7 @@ void q_row(const MatmulArgs& a, const Q8xLayout& l, int64_t r, int64_t t0) {
       acc[t] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(dot), scale, acc[t]);
     }
   }
+  #pragma GCC unroll 16
   for (int t = 0; t < T; ++t) a.y[(t0 + t) * a.y_stride + r] = hsum(acc[t]);
 }
 
@@ -162,21 +167,30 @@ template <typename Load, int R, int T>
 void float_tile(const MatmulArgs& a, int64_t r, int64_t t0) {
   const uint8_t* w[R];
   const float* x[T];
+  #pragma GCC unroll 16
   for (int i = 0; i < R; ++i) w[i] = a.w + (r + i) * a.w_row_bytes;
+  #pragma GCC unroll 16
   for (int t = 0; t < T; ++t) x[t] = reinterpret_cast<const float*>(a.x + (t0 + t) * a.x_row_bytes);
   __m256 acc[R][T];
+  #pragma GCC unroll 16
   for (int i = 0; i < R; ++i)
+    #pragma GCC unroll 16
     for (int t = 0; t < T; ++t) acc[i][t] = _mm256_setzero_ps();
   int64_t k = 0;
   for (; k + 8 <= a.cols; k += 8) {
     __m256 xv[T];
+    #pragma GCC unroll 16
     for (int t = 0; t < T; ++t) xv[t] = _mm256_loadu_ps(x[t] + k);
+    #pragma GCC unroll 16
     for (int i = 0; i < R; ++i) {
       const __m256 wv = Load::load(w[i], k);
+      #pragma GCC unroll 16
       for (int t = 0; t < T; ++t) acc[i][t] = _mm256_fmadd_ps(wv, xv[t], acc[i][t]);
     }
   }
+  #pragma GCC unroll 16
   for (int i = 0; i < R; ++i)
+    #pragma GCC unroll 16
     for (int t = 0; t < T; ++t) {
       float s = hsum(acc[i][t]);
       for (int64_t kk = k; kk < a.cols; ++kk) s += Load::one(w[i], kk) * x[t][kk];

@@ -102,6 +102,7 @@ void q_row_direct(const MatmulArgs& a, const Q8xLayout& l, int64_t r, int64_t t0
   const uint8_t* wrow = a.w + r * a.w_row_bytes;
   const uint8_t* x[T];
   __m512 acc[T];
+  #pragma GCC unroll 16
   for (int t = 0; t < T; ++t) {
     x[t] = a.x + (t0 + t) * a.x_row_bytes;
     acc[t] = _mm512_setzero_ps();
@@ -109,6 +110,7 @@ void q_row_direct(const MatmulArgs& a, const Q8xLayout& l, int64_t r, int64_t t0
   for (int64_t p = 0; p < l.pairs; ++p) {
     __m512 dw;
     const __m512i q = Pair::quants(wrow, 2 * p, 2 * p + 1 < l.blocks, &dw);
+    #pragma GCC unroll 16
     for (int t = 0; t < T; ++t) {
       const __m512i xq = _mm512_load_si512(x[t] + 64 * p);
       const __m512i init = Pair::correction(_mm512_load_si512(x[t] + l.sum_offset + 64 * p));
@@ -117,6 +119,7 @@ void q_row_direct(const MatmulArgs& a, const Q8xLayout& l, int64_t r, int64_t t0
       acc[t] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(dot), scale, acc[t]);
     }
   }
+  #pragma GCC unroll 16
   for (int t = 0; t < T; ++t) a.y[(t0 + t) * a.y_stride + r] = _mm512_reduce_add_ps(acc[t]);
 }
 
@@ -201,6 +204,7 @@ void repack_group(const MatmulArgs& a, int64_t r, int rows, int64_t blocks, uint
       _mm256_store_si256(reinterpret_cast<__m256i*>(tmp + 32 * i),
                          Row::quants(a.w + (r + i) * a.w_row_bytes, b, &scales[i]));
     uint8_t* dst = out + b * kPackedBlockBytes;
+    #pragma GCC unroll 16
     for (int k = 0; k < 8; ++k)
       _mm512_store_si512(dst + 64 * k, _mm512_i32gather_epi32(_mm512_add_epi32(idx, _mm512_set1_epi32(k)), tmp, 4));
     _mm512_store_ps(dst + 512, _mm512_load_ps(scales));
@@ -214,6 +218,7 @@ void gemm_tile(const uint8_t* packed, const MatmulArgs& a, const Q8xLayout& l, i
   const float* xd[T];
   const int32_t* xs[T];
   __m512 acc[T];
+  #pragma GCC unroll 16
   for (int t = 0; t < T; ++t) {
     x[t] = a.x + (t0 + t) * a.x_row_bytes;
     xd[t] = reinterpret_cast<const float*>(x[t] + l.d_offset);
@@ -224,9 +229,12 @@ void gemm_tile(const uint8_t* packed, const MatmulArgs& a, const Q8xLayout& l, i
     const uint8_t* pb = packed + b * kPackedBlockBytes;
     const int64_t lane = (b >> 1) * 16 + (b & 1) * 8;  // this block in the pair vectors
     __m512i dot[T];
+    #pragma GCC unroll 16
     for (int t = 0; t < T; ++t) dot[t] = _mm512_set1_epi32(xs[t][lane] * (1 << kShift));
+    #pragma GCC unroll 16
     for (int k = 0; k < 8; ++k) {
       const __m512i wv = _mm512_load_si512(pb + 64 * k);
+      #pragma GCC unroll 16
       for (int t = 0; t < T; ++t) {
         int32_t xq;
         std::memcpy(&xq, x[t] + 32 * b + 4 * k, 4);
@@ -234,10 +242,12 @@ void gemm_tile(const uint8_t* packed, const MatmulArgs& a, const Q8xLayout& l, i
       }
     }
     const __m512 dw = _mm512_load_ps(pb + 512);
+    #pragma GCC unroll 16
     for (int t = 0; t < T; ++t)
       acc[t] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(dot[t]), _mm512_mul_ps(dw, _mm512_set1_ps(xd[t][lane])), acc[t]);
   }
   const __mmask16 m = __mmask16((1u << rows) - 1);
+  #pragma GCC unroll 16
   for (int t = 0; t < T; ++t) _mm512_mask_storeu_ps(a.y + (t0 + t) * a.y_stride + r, m, acc[t]);
 }
 
@@ -288,6 +298,7 @@ void q4_k_row(const MatmulArgs& a, int64_t r, int64_t t0) {
   const BlockQ8_K* x[T];
   __m512 acc[T];
   float min_acc[T];
+  #pragma GCC unroll 16
   for (int t = 0; t < T; ++t) {
     x[t] = reinterpret_cast<const BlockQ8_K*>(a.x + (t0 + t) * a.x_row_bytes);
     acc[t] = _mm512_setzero_ps();
@@ -297,10 +308,12 @@ void q4_k_row(const MatmulArgs& a, int64_t r, int64_t t0) {
   const int64_t nb = a.cols / kQKK;
   for (int64_t b = 0; b < nb; ++b) {
     alignas(16) uint8_t sm[16];  // 8 scales then 8 mins
+    #pragma GCC unroll 16
     for (int j = 0; j < 8; ++j) unpack_q4_k_scale(w[b].scales, j, &sm[j], &sm[8 + j]);
     const __m512i sc = _mm512_cvtepu8_epi32(_mm_load_si128(reinterpret_cast<const __m128i*>(sm)));
     const __m256i mins = _mm256_cvtepu8_epi32(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(sm + 8)));
     __m512i q[4], scale[4];
+    #pragma GCC unroll 16
     for (int c = 0; c < 4; ++c) {
       const __m256i raw = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(w[b].qs + 32 * c));
       const __m512i z = _mm512_inserti64x4(_mm512_zextsi256_si512(raw), _mm256_srli_epi16(raw, 4), 1);
@@ -308,9 +321,11 @@ void q4_k_row(const MatmulArgs& a, int64_t r, int64_t t0) {
       scale[c] = lanes_of_pair(sc, c);
     }
     const float d = _cvtsh_ss(w[b].d), dmin = _cvtsh_ss(w[b].dmin);
+    #pragma GCC unroll 16
     for (int t = 0; t < T; ++t) {
       const BlockQ8_K& xb = x[t][b];
       __m512i sum = _mm512_setzero_si512();
+      #pragma GCC unroll 16
       for (int c = 0; c < 4; ++c) {
         const __m512i xq = _mm512_loadu_si512(xb.qs + 64 * c);
         sum = _mm512_add_epi32(sum, _mm512_mullo_epi32(_mm512_dpbusd_epi32(_mm512_setzero_si512(), q[c], xq), scale[c]));
@@ -326,6 +341,7 @@ void q4_k_row(const MatmulArgs& a, int64_t r, int64_t t0) {
       min_acc[t] += dmin * xb.d * float(min_dot);
     }
   }
+  #pragma GCC unroll 16
   for (int t = 0; t < T; ++t) a.y[(t0 + t) * a.y_stride + r] = _mm512_reduce_add_ps(acc[t]) - min_acc[t];
 }
 
@@ -334,6 +350,7 @@ void q6_k_row(const MatmulArgs& a, int64_t r, int64_t t0) {
   const auto* w = reinterpret_cast<const BlockQ6_K*>(a.w + r * a.w_row_bytes);
   const BlockQ8_K* x[T];
   __m512 acc[T];
+  #pragma GCC unroll 16
   for (int t = 0; t < T; ++t) {
     x[t] = reinterpret_cast<const BlockQ8_K*>(a.x + (t0 + t) * a.x_row_bytes);
     acc[t] = _mm512_setzero_ps();
@@ -345,6 +362,7 @@ void q6_k_row(const MatmulArgs& a, int64_t r, int64_t t0) {
   for (int64_t b = 0; b < nb; ++b) {
     const __m512i sc = _mm512_cvtepi8_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(w[b].scales)));
     __m512i q[4], scale[4];
+    #pragma GCC unroll 16
     for (int h = 0; h < 2; ++h) {
       const __m512i ql = _mm512_loadu_si512(w[b].ql + 64 * h);
       const __m256i qh = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(w[b].qh + 32 * h));
@@ -354,14 +372,17 @@ void q6_k_row(const MatmulArgs& a, int64_t r, int64_t t0) {
       q[2 * h + 1] = _mm512_or_si512(_mm512_and_si512(_mm512_srli_epi16(ql, 4), m4),
                                      _mm512_slli_epi16(_mm512_and_si512(hb, m2), 4));
     }
+    #pragma GCC unroll 16
     for (int j = 0; j < 4; ++j)
       scale[j] = _mm512_permutexvar_epi32(_mm512_add_epi32(quarter, _mm512_set1_epi32(4 * j)), sc);
     const float d = _cvtsh_ss(w[b].d);
+    #pragma GCC unroll 16
     for (int t = 0; t < T; ++t) {
       const BlockQ8_K& xb = x[t][b];
       // sum (q - 32) x = sum q x - 32 sum x, per sub-block of 16
       const __m512i bsums = _mm512_cvtepi16_epi32(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(xb.bsums)));
       __m512i sum = _mm512_sub_epi32(_mm512_setzero_si512(), _mm512_slli_epi32(_mm512_mullo_epi32(bsums, sc), 5));
+      #pragma GCC unroll 16
       for (int j = 0; j < 4; ++j) {
         const __m512i xq = _mm512_loadu_si512(xb.qs + 64 * j);
         sum = _mm512_add_epi32(sum, _mm512_mullo_epi32(_mm512_dpbusd_epi32(_mm512_setzero_si512(), q[j], xq), scale[j]));
@@ -369,6 +390,7 @@ void q6_k_row(const MatmulArgs& a, int64_t r, int64_t t0) {
       acc[t] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(sum), _mm512_set1_ps(d * xb.d), acc[t]);
     }
   }
+  #pragma GCC unroll 16
   for (int t = 0; t < T; ++t) a.y[(t0 + t) * a.y_stride + r] = _mm512_reduce_add_ps(acc[t]);
 }
 
@@ -422,30 +444,42 @@ template <typename Load, int R, int T>
 void float_tile(const MatmulArgs& a, int64_t r, int64_t t0) {
   const uint8_t* w[R];
   const float* x[T];
+  #pragma GCC unroll 16
   for (int i = 0; i < R; ++i) w[i] = a.w + (r + i) * a.w_row_bytes;
+  #pragma GCC unroll 16
   for (int t = 0; t < T; ++t) x[t] = reinterpret_cast<const float*>(a.x + (t0 + t) * a.x_row_bytes);
   __m512 acc[R][T];
+  #pragma GCC unroll 16
   for (int i = 0; i < R; ++i)
+    #pragma GCC unroll 16
     for (int t = 0; t < T; ++t) acc[i][t] = _mm512_setzero_ps();
   int64_t k = 0;
   for (; k + 16 <= a.cols; k += 16) {
     __m512 xv[T];
+    #pragma GCC unroll 16
     for (int t = 0; t < T; ++t) xv[t] = _mm512_loadu_ps(x[t] + k);
+    #pragma GCC unroll 16
     for (int i = 0; i < R; ++i) {
       const __m512 wv = Load::load(w[i], k);
+      #pragma GCC unroll 16
       for (int t = 0; t < T; ++t) acc[i][t] = _mm512_fmadd_ps(wv, xv[t], acc[i][t]);
     }
   }
   if (k < a.cols) {
     const __mmask16 m = __mmask16((1u << (a.cols - k)) - 1);
     __m512 xv[T];
+    #pragma GCC unroll 16
     for (int t = 0; t < T; ++t) xv[t] = _mm512_maskz_loadu_ps(m, x[t] + k);
+    #pragma GCC unroll 16
     for (int i = 0; i < R; ++i) {
       const __m512 wv = Load::load_tail(w[i], k, m);
+      #pragma GCC unroll 16
       for (int t = 0; t < T; ++t) acc[i][t] = _mm512_fmadd_ps(wv, xv[t], acc[i][t]);
     }
   }
+  #pragma GCC unroll 16
   for (int i = 0; i < R; ++i)
+    #pragma GCC unroll 16
     for (int t = 0; t < T; ++t) a.y[(t0 + t) * a.y_stride + r + i] = _mm512_reduce_add_ps(acc[i][t]);
 }
 
