@@ -307,11 +307,15 @@ void q4_k_row(const MatmulArgs& a, int64_t r, int64_t t0) {
   const __m512i m4 = _mm512_set1_epi8(0x0F);
   const int64_t nb = a.cols / kQKK;
   for (int64_t b = 0; b < nb; ++b) {
-    alignas(16) uint8_t sm[16];  // 8 scales then 8 mins
-    #pragma GCC unroll 16
-    for (int j = 0; j < 8; ++j) unpack_q4_k_scale(w[b].scales, j, &sm[j], &sm[8 + j]);
-    const __m512i sc = _mm512_cvtepu8_epi32(_mm_load_si128(reinterpret_cast<const __m128i*>(sm)));
-    const __m256i mins = _mm256_cvtepu8_epi32(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(sm + 8)));
+    // 6-bit scales and mins, four bytes at a time (layout in blocks.h)
+    uint32_t s3[3];
+    std::memcpy(s3, w[b].scales, 12);
+    const uint32_t sc_lo = s3[0] & 0x3f3f3f3f, m_lo = s3[1] & 0x3f3f3f3f;
+    const uint32_t sc_hi = (s3[2] & 0x0f0f0f0f) | (((s3[0] >> 6) & 0x03030303) << 4);
+    const uint32_t m_hi = ((s3[2] >> 4) & 0x0f0f0f0f) | (((s3[1] >> 6) & 0x03030303) << 4);
+    const __m128i sm = _mm_set_epi32(int(m_hi), int(m_lo), int(sc_hi), int(sc_lo));
+    const __m512i sc = _mm512_cvtepu8_epi32(sm);
+    const __m256i mins = _mm256_cvtepu8_epi32(_mm_srli_si128(sm, 8));
     __m512i q[4], scale[4];
     #pragma GCC unroll 16
     for (int c = 0; c < 4; ++c) {
