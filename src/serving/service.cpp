@@ -1,20 +1,68 @@
 #include "serving/service.h"
 
 #include <chrono>
+#include <filesystem>
 #include <thread>
 
 #include "core/files.h"
+#include "core/hash.h"
 #include "core/log.h"
+#include "registry/store.h"
+#include "serving/context.h"
+#include "serving/families.h"
 #include "serving/http/errors.h"
+#include "serving/routes/admin_routes.h"
 #include "serving/routes/health_routes.h"
+#include "serving/routes/model_list_routes.h"
+#include "serving/openai/completions.h"
 
 namespace maas::serving {
 
 struct Service::State {
-  explicit State(const HttpOptions& http) : server(http) {}
+  State(const ServiceOptions& o, std::unique_ptr<registry::Registry> reg)
+      : server(o.http), registry(std::move(reg)) {
+    register_families(families);
+    models = std::make_unique<ModelManager>(families, o.load, o.memory_budget_bytes);
+  }
   HttpServer server;
-  std::atomic<bool> registry_open{false};
+  std::unique_ptr<registry::Registry> registry;
+  FamilyTable families;
+  std::unique_ptr<ModelManager> models;
+  std::unique_ptr<ServingContext> ctx;
 };
+
+namespace {
+
+// "name=path" or "path" (name = file stem, made registry-safe).
+std::pair<std::string, std::string> split_model_flag(const std::string& flag) {
+  size_t eq = flag.find('=');
+  if (eq != std::string::npos && eq > 0) return {flag.substr(0, eq), flag.substr(eq + 1)};
+  std::string stem = std::filesystem::path(flag).stem().string();
+  for (char& c : stem)
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '.' && c != '_' && c != '-') c = '-';
+  return {stem, flag};
+}
+
+// Registers the file unless this model already has the same bytes; returns the version.
+Result<registry::VersionInfo> register_start_model(registry::Registry& reg, const FamilyTable& families,
+                                                   const std::string& flag) {
+  auto [name, path] = split_model_flag(flag);
+  MAAS_ASSIGN_OR_RETURN(std::string sha, sha256_file(path));
+  if (Result<registry::ModelDetails> existing = reg.get_model(name); existing.is_ok()) {
+    for (const auto& v : existing->versions)
+      if (v.sha256 == sha) return v;
+  }
+  registry::ImportRequest ir;
+  ir.path = path;
+  ir.name = name;
+  ir.family = "llm";
+  ir.format = "gguf";
+  ir.actor = "serve --model";
+  MAAS_ASSIGN_OR_RETURN(registry::ImportResult r, reg.import_model(ir, validator_for(families, "llm")));
+  return r.version;
+}
+
+}  // namespace
 
 Service::Service(ServiceOptions options) : options_(std::move(options)) {}
 Service::~Service() = default;
@@ -22,26 +70,42 @@ Service::~Service() = default;
 int Service::port() const { return state_ ? state_->server.port() : 0; }
 
 Status Service::start() {
-  state_ = std::make_unique<State>(options_.http);
-  MAAS_RETURN_IF_ERROR(make_dirs(options_.data_dir).with_context("data dir"));
-  state_->registry_open = true;
-
-  Router& router = state_->server.router();
+  registry::RegistryOptions ro;
+  ro.data_dir = options_.data_dir;
+  MAAS_ASSIGN_OR_RETURN(auto reg, registry::Registry::open(ro));
+  state_ = std::make_unique<State>(options_, std::move(reg));
   State* st = state_.get();
+  st->ctx = std::make_unique<ServingContext>(
+      ServingContext{*st->registry, st->families, *st->models, options_.http.max_json_depth});
+
+  for (const std::string& flag : options_.models) {
+    Result<registry::VersionInfo> v = register_start_model(*st->registry, st->families, flag);
+    if (!v.is_ok()) return v.status().with_context("--model " + flag);
+    log_event(LogLevel::kInfo, "model_registered", {{"model", v->model}, {"version", v->version}});
+    st->models->want(load_target(*v), /*pinned=*/true);
+  }
+
+  Router& router = st->server.router();
   add_health_routes(router, [st] {
     Readiness r;
-    if (!st->registry_open) r.waiting_for.push_back("registry");
+    st->models->all_pinned_ready(&r.waiting_for);
     r.ready = r.waiting_for.empty();
     return r;
   });
+  add_model_list_routes(router, *st->ctx);
+  add_admin_routes(router, *st->ctx);
+  openai::add_completions_route(router, *st->ctx, {options_.request_timeout_seconds});
   if (options_.enable_debug_routes) {
     router.get("/admin/v1/debug/sleep", [](HttpRequest& req) {
       int ms = std::atoi(req.query_param("ms", "1000").c_str());
       std::this_thread::sleep_for(std::chrono::milliseconds(std::clamp(ms, 0, 60000)));
       return HttpResponse::json({{"slept_ms", ms}});
     });
+    router.get("/admin/v1/debug/fail", [](HttpRequest& req) {
+      return error_response(internal_error("secret-internal-detail"), req.request_id);
+    });
   }
-  return state_->server.bind();
+  return st->server.bind();
 }
 
 Status Service::run() { return state_->server.serve(); }

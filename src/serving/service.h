@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "core/family.h"
 #include "core/status.h"
 #include "serving/http/server.h"
 
@@ -15,7 +16,11 @@ namespace maas::serving {
 struct ServiceOptions {
   HttpOptions http;
   std::string data_dir = "./maas-data";
-  std::vector<std::string> models;  // GGUF files to register and load at start
+  // GGUF files to register (if new) and load at start: "path" or "name=path".
+  std::vector<std::string> models;
+  LoadOptions load;                    // threads, context, sequences per loaded LLM
+  uint64_t memory_budget_bytes = 0;    // 0: unlimited
+  int request_timeout_seconds = 600;   // generation requests end with 504 after this
   // Test hook: artificial delay (ms) honoured by GET /admin/v1/debug/sleep, only when
   // enabled, to test draining on shutdown.
   bool enable_debug_routes = false;

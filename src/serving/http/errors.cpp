@@ -70,7 +70,9 @@ HttpResponse error_response(int http_status, const std::string& message, const s
       {"param", param.empty() ? nlohmann::json(nullptr) : nlohmann::json(param)},
       {"code", code.empty() ? default_code(http_status) : code},
   };
-  return HttpResponse::json({{"error", err}}, http_status);
+  HttpResponse res = HttpResponse::json({{"error", err}}, http_status);
+  if (http_status == 429 || http_status == 503) res.set_header("Retry-After", "1");
+  return res;
 }
 
 HttpResponse error_response(const Status& status, const std::string& request_id, const std::string& param) {

@@ -1,0 +1,106 @@
+#include "llm/family/llm_family.h"
+
+#include <filesystem>
+
+#include "core/files.h"
+#include "llm/eval/perplexity.h"
+#include "llm/gguf/gguf.h"
+
+namespace maas::llm {
+
+LlmModel::LlmModel(std::shared_ptr<Model> model, std::shared_ptr<const Tokenizer> tokenizer,
+                   std::unique_ptr<Scheduler> scheduler, std::string chat_template)
+    : model_(std::move(model)),
+      tokenizer_(std::move(tokenizer)),
+      scheduler_(std::move(scheduler)),
+      chat_template_(std::move(chat_template)) {}
+
+// The scheduler goes first: it stops its thread before the model it drives.
+LlmModel::~LlmModel() { scheduler_.reset(); }
+
+uint64_t LlmModel::memory_bytes() const {
+  const SchedulerStats st = scheduler_->stats();
+  const uint64_t kv_max = static_cast<uint64_t>(st.kv.max_sequences * st.kv.tokens_per_sequence * st.kv.bytes_per_token);
+  return static_cast<uint64_t>(model_->file().file_size()) + kv_max;
+}
+
+std::string LlmModel::token_bytes(int32_t id) const {
+  if (tokenizer_->token_type(id) == TokenType::kControl) return {};
+  return tokenizer_->token_to_piece(id);
+}
+
+namespace {
+
+class LlmFamily final : public ModelFamily {
+ public:
+  std::string name() const override { return "llm"; }
+
+  // Maps the file and checks header, metadata, tensors and tokenizer: everything a load
+  // needs, so an import never registers a file that cannot be served.
+  Status validate(const Artifact& artifact) const override {
+    MAAS_RETURN_IF_ERROR(gguf_check_header(artifact.path));
+    MAAS_ASSIGN_OR_RETURN(std::shared_ptr<GgufFile> file, GgufFile::open(artifact.path));
+    MAAS_ASSIGN_OR_RETURN(std::shared_ptr<Model> model, Model::load(file, ModelOptions{1}));
+    MAAS_ASSIGN_OR_RETURN(auto tokenizer, Tokenizer::from_gguf(*file));
+    if (static_cast<int64_t>(tokenizer->vocab_size()) != model->hparams().n_vocab)
+      return invalid_argument("tokenizer has {} tokens but token_embd has {} rows", tokenizer->vocab_size(),
+                              model->hparams().n_vocab);
+    return Status::ok();
+  }
+
+  Result<uint64_t> estimate_memory(const Artifact& artifact, const LoadOptions& options) const override {
+    MAAS_ASSIGN_OR_RETURN(std::shared_ptr<GgufFile> file, GgufFile::open(artifact.path));
+    MAAS_ASSIGN_OR_RETURN(std::shared_ptr<Model> model, Model::load(file, ModelOptions{1}));
+    const Hparams& hp = model->hparams();
+    const int64_t ctx = options.context_length > 0 ? std::min<int64_t>(options.context_length, hp.n_ctx_train)
+                                                   : hp.n_ctx_train;
+    const uint64_t kv = static_cast<uint64_t>(2 * hp.n_layer * hp.kv_dim() * ctx * options.max_sequences) *
+                        (options.kv_cache_f16 ? 2 : 4);
+    return static_cast<uint64_t>(file->file_size()) + kv;
+  }
+
+  Result<std::shared_ptr<LoadedModel>> load(const Artifact& artifact, const LoadOptions& options) const override {
+    MAAS_ASSIGN_OR_RETURN(std::shared_ptr<GgufFile> file, GgufFile::open(artifact.path));
+    MAAS_ASSIGN_OR_RETURN(std::shared_ptr<Model> model, Model::load(file, ModelOptions{options.threads}));
+    MAAS_ASSIGN_OR_RETURN(std::shared_ptr<const Tokenizer> tokenizer, Tokenizer::from_gguf(*file));
+    MAAS_ASSIGN_OR_RETURN(std::string chat_template, file->get_string_or("tokenizer.chat_template", ""));
+    SchedulerOptions so;
+    so.max_sequences = options.max_sequences;
+    so.max_queue = options.max_queue;
+    so.step_token_budget = std::max(options.step_token_budget, options.max_sequences);
+    so.context_length = options.context_length;
+    so.cache_type = options.kv_cache_f16 ? tensor::DType::kF16 : tensor::DType::kF32;
+    const Tokenizer* tok = tokenizer.get();
+    MAAS_ASSIGN_OR_RETURN(
+        std::unique_ptr<Scheduler> scheduler,
+        Scheduler::create(
+            model, so,
+            [tok](int32_t id) {
+              return tok->token_type(id) == TokenType::kControl ? std::string() : tok->token_to_piece(id);
+            },
+            [tok](int32_t id) { return tok->is_eog(id); }));
+    return std::shared_ptr<LoadedModel>(
+        std::make_shared<LlmModel>(std::move(model), std::move(tokenizer), std::move(scheduler), chat_template));
+  }
+
+  // Perplexity on a UTF-8 text file (options: "max_tokens" to cap, "window").
+  Result<Metrics> evaluate(LoadedModel& loaded, const EvalSpec& spec) const override {
+    auto* m = dynamic_cast<LlmModel*>(&loaded);
+    if (!m) return invalid_argument("not an llm model");
+    MAAS_ASSIGN_OR_RETURN(std::string text, read_file(spec.data_path));
+    std::vector<int32_t> ids = m->tokenizer().encode(text, /*add_bos=*/true, /*parse_special=*/false);
+    const int64_t max_tokens = spec.options.value("max_tokens", int64_t{0});
+    const int64_t window = spec.options.value("window", int64_t{0});
+    MAAS_ASSIGN_OR_RETURN(PerplexityResult r, perplexity(m->model(), ids, window, max_tokens));
+    Metrics metrics;
+    metrics.values = {{"perplexity", r.perplexity}, {"mean_nll", r.mean_nll}, {"tokens", r.tokens_scored}};
+    metrics.higher_is_better = {{"perplexity", false}, {"mean_nll", false}};
+    return metrics;
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<ModelFamily> make_llm_family() { return std::make_unique<LlmFamily>(); }
+
+}  // namespace maas::llm

@@ -1,0 +1,26 @@
+#include "serving/openai/response_util.h"
+
+#include "core/hash.h"
+#include "serving/http/errors.h"
+
+namespace maas::serving::openai {
+
+std::string new_id(const char* prefix) { return std::string(prefix) + "-" + random_hex(12); }
+
+nlohmann::json usage_json(int64_t prompt_tokens, int64_t completion_tokens) {
+  return {{"prompt_tokens", prompt_tokens},
+          {"completion_tokens", completion_tokens},
+          {"total_tokens", prompt_tokens + completion_tokens}};
+}
+
+void add_route_headers(HttpResponse& res, const RoutedModel& routed) {
+  for (const auto& [k, v] : routed.headers) res.set_header(k, v);
+  res.set_header("X-Maas-Model-Version", routed.version.model + ":" + std::to_string(routed.version.version));
+}
+
+nlohmann::json stream_error(const Status& status) {
+  HttpResponse r = error_response(status);
+  return nlohmann::json::parse(r.body);
+}
+
+}  // namespace maas::serving::openai
