@@ -1,14 +1,17 @@
-// `maas models import|list|show`: the model registry from the command line.
+// `maas models import|list|show|history|transition|promote|deprecate|retire|rollback`:
+// the model registry and lifecycle from the command line.
 // Data dir: --data-dir > MAAS_DATA_DIR > ./maas-data.
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "app/commands.h"
 #include "app/config.h"
+#include "core/clock.h"
 #include "llm/gguf/gguf.h"
 #include "registry/json.h"
 #include "registry/store.h"
@@ -54,6 +57,7 @@ void print_table(const std::vector<std::vector<std::string>>& rows) {
       line += row[c];
       if (c + 1 < row.size()) line += std::string(width[c] - row[c].size() + 2, ' ');
     }
+    line.erase(line.find_last_not_of(' ') + 1);
     std::printf("%s\n", line.c_str());
   }
 }
@@ -142,6 +146,15 @@ void add_list(CLI::App* models) {
   });
 }
 
+void print_audit(const std::vector<registry::AuditEvent>& events) {
+  std::vector<std::vector<std::string>> rows = {{"TIME", "ACTOR", "VERSION", "ACTION", "FROM", "TO", "REASON"}};
+  for (const auto& e : events) {
+    rows.push_back({registry::time_text(e.time_ms), e.actor, e.version ? std::to_string(*e.version) : "-", e.action,
+                    e.from_stage.empty() ? "-" : e.from_stage, e.to_stage.empty() ? "-" : e.to_stage, e.reason});
+  }
+  print_table(rows);
+}
+
 struct ShowFlags {
   std::string name, data_dir;
   bool json = false;
@@ -171,12 +184,7 @@ void print_details(const registry::ModelDetails& d) {
     std::printf("\n");
   }
   std::printf("\nhistory:\n");
-  std::vector<std::vector<std::string>> audit = {{"TIME", "ACTOR", "VERSION", "ACTION", "FROM", "TO", "REASON"}};
-  for (const auto& e : d.audit) {
-    audit.push_back({registry::time_text(e.time_ms), e.actor, e.version ? std::to_string(*e.version) : "-", e.action,
-                     e.from_stage.empty() ? "-" : e.from_stage, e.to_stage.empty() ? "-" : e.to_stage, e.reason});
-  }
-  print_table(audit);
+  print_audit(d.audit);
 }
 
 void add_show(CLI::App* models) {
@@ -199,14 +207,123 @@ void add_show(CLI::App* models) {
   });
 }
 
+// "NAME:V" -> (name, V); the lifecycle commands act on one explicit version.
+Result<std::pair<std::string, int64_t>> parse_versioned(const std::string& text) {
+  MAAS_ASSIGN_OR_RETURN(registry::ModelRef ref, registry::parse_model_ref(text));
+  if (!ref.version) return invalid_argument("'{}' names no version; write NAME:VERSION (e.g. {}:1)", text, ref.name);
+  return std::make_pair(ref.name, *ref.version);
+}
+
+void print_version_line(const registry::VersionInfo& v) {
+  std::printf("%s version %lld is now %s\n", v.model.c_str(), static_cast<long long>(v.version),
+              registry::stage_name(v.stage));
+}
+
+struct LifecycleFlags {
+  std::string target, stage, reason, actor = "cli", data_dir, sunset;
+  int64_t successor = 0;
+};
+
+void add_lifecycle_options(CLI::App* sub, LifecycleFlags& f) {
+  sub->add_option("--reason", f.reason, "Why (kept in the audit log)");
+  sub->add_option("--actor", f.actor, "Who (default cli)");
+  sub->add_option("--data-dir", f.data_dir, "Registry directory (default $MAAS_DATA_DIR or ./maas-data)");
+}
+
+// `transition NAME:V STAGE`, and the fixed-target shortcuts promote / retire.
+void add_transition(CLI::App* models, const std::string& command, const std::string& help,
+                    std::optional<registry::Stage> fixed) {
+  auto f = std::make_shared<LifecycleFlags>();
+  auto* sub = models->add_subcommand(command, help);
+  sub->add_option("VERSION", f->target, "NAME:VERSION")->required();
+  if (!fixed) sub->add_option("STAGE", f->stage, "testing|staging|rejected|production|deprecated|retired")->required();
+  add_lifecycle_options(sub, *f);
+  on_run(sub, [f, fixed]() -> Status {
+    MAAS_ASSIGN_OR_RETURN(auto target, parse_versioned(f->target));
+    registry::Stage to = registry::Stage::kRegistered;
+    if (fixed) {
+      to = *fixed;
+    } else {
+      MAAS_ASSIGN_OR_RETURN(to, registry::parse_stage(f->stage));
+    }
+    MAAS_ASSIGN_OR_RETURN(auto reg, open_registry(f->data_dir));
+    MAAS_ASSIGN_OR_RETURN(registry::VersionInfo v, reg->transition(target.first, target.second, to, f->actor, f->reason));
+    print_version_line(v);
+    return Status::ok();
+  });
+}
+
+void add_deprecate(CLI::App* models) {
+  auto f = std::make_shared<LifecycleFlags>();
+  auto* sub = models->add_subcommand("deprecate", "Deprecate a production version (still answers, with Sunset headers)");
+  sub->add_option("VERSION", f->target, "NAME:VERSION")->required();
+  sub->add_option("--sunset", f->sunset, "Retire automatically after this UTC date (YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ)");
+  sub->add_option("--successor", f->successor, "Version clients should move to");
+  add_lifecycle_options(sub, *f);
+  on_run(sub, [f]() -> Status {
+    MAAS_ASSIGN_OR_RETURN(auto target, parse_versioned(f->target));
+    registry::Deprecation d;
+    if (!f->sunset.empty()) {
+      int64_t secs = 0;
+      if (!parse_utc_date(f->sunset, &secs)) return invalid_argument("--sunset '{}' is not a UTC date", f->sunset);
+      d.sunset_at_ms = secs * 1000;
+    }
+    if (f->successor > 0) d.successor = f->successor;
+    MAAS_ASSIGN_OR_RETURN(auto reg, open_registry(f->data_dir));
+    MAAS_ASSIGN_OR_RETURN(registry::VersionInfo v, reg->deprecate(target.first, target.second, d, f->actor, f->reason));
+    print_version_line(v);
+    return Status::ok();
+  });
+}
+
+void add_rollback(CLI::App* models) {
+  auto f = std::make_shared<LifecycleFlags>();
+  auto* sub = models->add_subcommand("rollback", "Put the previous production version back in production");
+  sub->add_option("NAME", f->target, "Model name")->required();
+  add_lifecycle_options(sub, *f);
+  on_run(sub, [f]() -> Status {
+    MAAS_ASSIGN_OR_RETURN(auto reg, open_registry(f->data_dir));
+    MAAS_ASSIGN_OR_RETURN(registry::RollbackPlan plan, reg->rollback(f->target, f->actor, f->reason));
+    std::printf("%s rolled back: version %lld is production again, version %lld back to staging\n", f->target.c_str(),
+                static_cast<long long>(plan.to_version), static_cast<long long>(plan.from_version));
+    return Status::ok();
+  });
+}
+
+void add_history(CLI::App* models) {
+  auto f = std::make_shared<ShowFlags>();
+  auto* sub = models->add_subcommand("history", "The audit log of a model");
+  sub->add_option("NAME", f->name, "Model name")->required();
+  sub->add_option("--data-dir", f->data_dir, "Registry directory (default $MAAS_DATA_DIR or ./maas-data)");
+  sub->add_flag("--json", f->json, "Print JSON");
+  on_run(sub, [f]() -> Status {
+    MAAS_ASSIGN_OR_RETURN(auto reg, open_registry(f->data_dir));
+    MAAS_ASSIGN_OR_RETURN(std::vector<registry::AuditEvent> events, reg->history(f->name));
+    if (f->json) {
+      nlohmann::json out = nlohmann::json::array();
+      for (const auto& e : events) out.push_back(registry::to_json(e));
+      std::printf("%s\n", out.dump(2).c_str());
+      return Status::ok();
+    }
+    print_audit(events);
+    return Status::ok();
+  });
+}
+
 }  // namespace
 
 void add_models_command(CLI::App& app) {
-  auto* models = app.add_subcommand("models", "Manage the model registry (import, list, show)");
+  auto* models = app.add_subcommand("models", "Manage the model registry and model lifecycle");
   models->require_subcommand(1);
   add_import(models);
   add_list(models);
   add_show(models);
+  add_history(models);
+  add_transition(models, "transition", "Move a version to another stage (audited)", std::nullopt);
+  add_transition(models, "promote", "Move a staging version to production", registry::Stage::kProduction);
+  add_deprecate(models);
+  add_transition(models, "retire", "Retire a deprecated version (answers 410 Gone)", registry::Stage::kRetired);
+  add_rollback(models);
 }
 
 }  // namespace maas::app

@@ -84,6 +84,34 @@ TEST_F(CliModelsTest, ErrorsAreOneLineAndNonZero) {
   EXPECT_EQ(testing::artifact_files(data_).size(), 1u);
 }
 
+TEST_F(CliModelsTest, LifecycleCommandsAreAudited) {
+  ASSERT_EQ(maas({"models", "import", testing::kStories, "--name", "s"}).exit_code, 0);
+  CommandResult t = maas({"models", "transition", "s:1", "testing", "--reason", "evaluate"});
+  ASSERT_EQ(t.exit_code, 0) << t.err;
+  EXPECT_EQ(t.out, "s version 1 is now testing\n");
+  ASSERT_EQ(maas({"models", "transition", "s:1", "staging"}).exit_code, 0);
+  CommandResult illegal = maas({"models", "retire", "s:1"});
+  EXPECT_EQ(illegal.exit_code, 1);
+  EXPECT_EQ(illegal.err, "maas: model 's' version 1: cannot move from staging to retired; legal from staging: production\n");
+  ASSERT_EQ(maas({"models", "promote", "s:1", "--actor", "bob"}).exit_code, 0);
+  ASSERT_EQ(maas({"models", "deprecate", "s:1", "--sunset", "2030-01-01"}).exit_code, 0);
+  CommandResult rollback = maas({"models", "rollback", "s"});
+  EXPECT_EQ(rollback.exit_code, 1);
+  EXPECT_EQ(rollback.err, "maas: cannot roll back model 's': it has no production version\n");
+  EXPECT_EQ(maas({"models", "transition", "s", "testing"}).err,
+            "maas: 's' names no version; write NAME:VERSION (e.g. s:1)\n");
+
+  nlohmann::json history = nlohmann::json::parse(maas({"models", "history", "s", "--json"}).out);
+  ASSERT_EQ(history.size(), 5u);
+  EXPECT_EQ(history[1]["reason"], "evaluate");
+  EXPECT_EQ(history[1]["from_stage"], "registered");
+  EXPECT_EQ(history[3]["actor"], "bob");
+  EXPECT_EQ(history[3]["to_stage"], "production");
+  EXPECT_EQ(history[4]["to_stage"], "deprecated");
+  nlohmann::json show = nlohmann::json::parse(maas({"models", "show", "s", "--json"}).out);
+  EXPECT_EQ(show["versions"][0]["sunset_at"], "2030-01-01T00:00:00Z");
+}
+
 TEST_F(CliModelsTest, ListingAMissingRegistryCreatesNothing) {
   CommandResult list = maas({"models", "list"});
   EXPECT_EQ(list.exit_code, 0);
