@@ -8,6 +8,7 @@
 #include "llm/gguf/gguf_writer.h"
 #include "llm/model/model.h"
 #include "llm/runtime/generate.h"
+#include "llm/tokenizer/tokenizer.h"
 
 namespace maas::llm {
 namespace {
@@ -90,6 +91,36 @@ TEST(ModelStories, FirstTokenProbability) {
   for (float l : logits) sum += std::exp(l - max);
   EXPECT_NEAR(std::exp(logits[432] - max) / sum, 0.969, 0.002);  // ","
   EXPECT_NEAR(std::exp(logits[383] - max) / sum, 0.029, 0.002);  // " there"
+}
+
+TEST(ModelStories, GenerateWithTheTokenizerStreamsTheStory) {
+  auto m = load(kStories);
+  ASSERT_TRUE(m);
+  auto tok = Tokenizer::from_gguf(m->file());
+  ASSERT_TRUE(tok.is_ok()) << tok.status().to_string();
+  const auto prompt = (*tok)->encode("Once upon a time", true);
+  ASSERT_EQ(prompt, kPrompt);
+  GenerateParams p;
+  p.sampling.temperature = 0;
+  p.max_tokens = 40;
+  std::string streamed;
+  auto r = generate(*m, **tok, prompt, p, [&](const GeneratedToken& t) {
+    streamed += t.text;
+    return true;
+  });
+  ASSERT_TRUE(r.is_ok()) << r.status().to_string();
+  EXPECT_EQ(std::vector<int32_t>(r->tokens.begin(), r->tokens.begin() + 30), kExpected);
+  EXPECT_EQ(streamed, r->text);
+  EXPECT_EQ(r->text.substr(0, 85),
+            ", there was a little girl named Lily. She loved to play outside in the park. One day,");
+  EXPECT_NE(r->text.find("One day, she saw a big, red ball."), std::string::npos) << r->text;
+
+  // A stop sequence ends it early, without the stop text.
+  p.stop = {" park"};
+  auto stopped = generate(*m, **tok, prompt, p);
+  ASSERT_TRUE(stopped.is_ok());
+  EXPECT_EQ(stopped->finish, FinishReason::kStop);
+  EXPECT_EQ(stopped->text, ", there was a little girl named Lily. She loved to play outside in the");
 }
 
 TEST(ModelStories, GenerateLoopGreedy) {

@@ -1,6 +1,7 @@
 // A loaded decoder-only model: its GGUF file (weights stay memory-mapped, quantized),
 // hyper-parameters, checked tensors, architecture and a thread pool, plus forward(),
-// which runs one step for a batch of sequences against a KV cache.
+// which runs one step for a batch of sequences against a KV cache. The tokenizer comes
+// from the same file: Tokenizer::from_gguf(model->file()).
 #pragma once
 
 #include <cstdint>

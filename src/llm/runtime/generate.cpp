@@ -5,6 +5,7 @@
 #include "core/clock.h"
 #include "llm/model/model.h"
 #include "llm/runtime/text_stream.h"
+#include "llm/tokenizer/tokenizer.h"
 
 namespace maas::llm {
 
@@ -79,6 +80,13 @@ Result<GenerateResult> generate(Model& model, std::span<const int32_t> prompt, c
     }
   }
   return result;
+}
+
+Result<GenerateResult> generate(Model& model, const Tokenizer& tokenizer, std::span<const int32_t> prompt,
+                                const GenerateParams& params, const OnTokenFn& on_token) {
+  GenerateParams p = params;
+  if (!p.ignore_eos) p.stop_tokens.insert(p.stop_tokens.end(), tokenizer.eog_ids().begin(), tokenizer.eog_ids().end());
+  return generate(model, prompt, p, [&](int32_t id) { return tokenizer.token_to_piece(id); }, on_token);
 }
 
 }  // namespace maas::llm

@@ -16,6 +16,7 @@
 namespace maas::llm {
 
 class Model;
+class Tokenizer;
 
 struct GenerateParams {
   SamplingParams sampling;
@@ -52,5 +53,10 @@ using OnTokenFn = std::function<bool(const GeneratedToken&)>;
 
 Result<GenerateResult> generate(Model& model, std::span<const int32_t> prompt, const GenerateParams& params,
                                 const TokenBytesFn& token_bytes, const OnTokenFn& on_token = nullptr);
+
+// The same with the model's tokenizer: its pieces for the text, and all its
+// end-of-generation ids (EOS, EOT, <|im_end|>, ...) as stop tokens unless ignore_eos.
+Result<GenerateResult> generate(Model& model, const Tokenizer& tokenizer, std::span<const int32_t> prompt,
+                                const GenerateParams& params, const OnTokenFn& on_token = nullptr);
 
 }  // namespace maas::llm
