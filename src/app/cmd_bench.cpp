@@ -1,10 +1,128 @@
+// `maas bench MODEL.gguf`: prompt processing and generation speed like llama-bench
+// (pp: one forward step of p tokens from an empty cache; tg: n steps of one token),
+// medians over repetitions, plus peak RSS and the share of the machine's read
+// bandwidth generation uses (weight bytes per token x tokens/s / bandwidth, measured
+// in the same run).
+#include <sys/resource.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <random>
+#include <vector>
+
 #include "app/commands.h"
+#include "core/clock.h"
+#include "llm/model/model.h"
+#include "tensor/bandwidth.h"
+#include "tensor/thread_pool.h"
 
 namespace maas::app {
+namespace {
+
+struct BenchOptions {
+  std::string model;
+  int prompt = 128;
+  int generate = 64;
+  int threads = 0;
+  int reps = 3;
+};
+
+double median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  return v.size() % 2 ? v[v.size() / 2] : (v[v.size() / 2 - 1] + v[v.size() / 2]) / 2;
+}
+
+double peak_rss_mib() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  return static_cast<double>(u.ru_maxrss) / 1024.0;  // KiB on Linux
+}
+
+// Tokens per second of one prompt-processing step of n tokens.
+Result<double> time_prompt(llm::Model& model, llm::KvCache& cache, const std::vector<int32_t>& tokens) {
+  MAAS_ASSIGN_OR_RETURN(llm::SeqId seq, cache.allocate());
+  Stopwatch clock;
+  auto r = model.forward({{{seq, tokens, 0, false}}}, cache);
+  const double s = clock.seconds();
+  cache.release(seq);
+  if (!r.is_ok()) return r.status();
+  return tokens.size() / s;
+}
+
+// Tokens per second of n single-token steps from an empty cache.
+Result<double> time_generation(llm::Model& model, llm::KvCache& cache, int n, int32_t first) {
+  MAAS_ASSIGN_OR_RETURN(llm::SeqId seq, cache.allocate());
+  llm::Batch b{{{seq, {first}, 0, false}}};
+  Stopwatch clock;
+  for (int i = 0; i < n; ++i) {
+    auto r = model.forward(b, cache);
+    if (!r.is_ok()) return r.status();
+    auto logits = r->last_logits(0);
+    b.seqs[0].tokens = {static_cast<int32_t>(std::max_element(logits.begin(), logits.end()) - logits.begin())};
+    b.seqs[0].start_pos += 1;
+  }
+  const double s = clock.seconds();
+  cache.release(seq);
+  return n / s;
+}
+
+Status bench(const BenchOptions& o) {
+  if (o.prompt < 1 || o.generate < 1 || o.reps < 1) return invalid_argument("-p, -n and -r must be positive");
+  MAAS_ASSIGN_OR_RETURN(auto model, llm::Model::load(o.model, {o.threads}));
+  const llm::Hparams& hp = model->hparams();
+  const int64_t n_ctx = std::max(o.prompt, o.generate + 1);
+  if (n_ctx > hp.n_ctx_train) return invalid_argument("-p/-n exceed the model's context of {}", hp.n_ctx_train);
+  MAAS_ASSIGN_OR_RETURN(llm::KvCache cache, model->make_cache({1, n_ctx}));
+
+  std::mt19937 rng(1234);
+  std::vector<int32_t> prompt(static_cast<size_t>(o.prompt));
+  for (int32_t& t : prompt) t = static_cast<int32_t>(rng() % static_cast<uint32_t>(hp.n_vocab));
+
+  // Warm-up (pages the weights in), then the measured repetitions.
+  MAAS_RETURN_IF_ERROR(time_prompt(*model, cache, std::vector<int32_t>(prompt.begin(), prompt.begin() + std::min(o.prompt, 16))).status());
+  std::vector<double> pp, tg;
+  for (int r = 0; r < o.reps; ++r) {
+    MAAS_ASSIGN_OR_RETURN(double v, time_prompt(*model, cache, prompt));
+    pp.push_back(v);
+  }
+  for (int r = 0; r < o.reps; ++r) {
+    MAAS_ASSIGN_OR_RETURN(double v, time_generation(*model, cache, o.generate, prompt[0]));
+    tg.push_back(v);
+  }
+  const double rss_mib = peak_rss_mib();  // before the bandwidth probe's buffer
+  double bandwidth = 0;
+  {
+    tensor::ThreadPool pool(model->threads());
+    bandwidth = tensor::measure_read_bandwidth(pool);
+  }
+
+  const double weight_gib = model->weight_bytes() / 1073741824.0;
+  std::printf("model %s: %s, %lld layers, dim %lld, %.2f GiB of weights read per token, %d threads, %d reps\n",
+              o.model.c_str(), std::string(model->architecture()).c_str(), static_cast<long long>(hp.n_layer),
+              static_cast<long long>(hp.n_embd), weight_gib, model->threads(), o.reps);
+  std::printf("%-8s %12s %10s %10s\n", "test", "tok/s (med)", "min", "max");
+  std::printf("pp%-6d %12.2f %10.2f %10.2f\n", o.prompt, median(pp), *std::min_element(pp.begin(), pp.end()),
+              *std::max_element(pp.begin(), pp.end()));
+  std::printf("tg%-6d %12.2f %10.2f %10.2f\n", o.generate, median(tg), *std::min_element(tg.begin(), tg.end()),
+              *std::max_element(tg.begin(), tg.end()));
+  const double used = model->weight_bytes() * median(tg);
+  std::printf("peak RSS %.0f MiB\n", rss_mib);
+  std::printf("read bandwidth %.2f GB/s; generation reads %.2f GB/s of weights = %.0f%% of it\n", bandwidth / 1e9,
+              used / 1e9, 100.0 * used / bandwidth);
+  return Status::ok();
+}
+
+}  // namespace
 
 void add_bench_command(CLI::App& app) {
-  auto* sub = app.add_subcommand("bench", "(in progress)");
-  on_run(sub, [] { return Status(Code::kUnimplemented, "not yet"); });
+  auto o = std::make_shared<BenchOptions>();
+  auto* sub = app.add_subcommand("bench", "Measure prompt and generation speed of a GGUF model");
+  sub->add_option("model", o->model, "GGUF model file")->required();
+  sub->add_option("-p,--prompt", o->prompt, "Prompt tokens (pp test)")->capture_default_str();
+  sub->add_option("-n,--gen", o->generate, "Generated tokens (tg test)")->capture_default_str();
+  sub->add_option("-t,--threads", o->threads, "Threads (0 = all cores)")->capture_default_str();
+  sub->add_option("-r,--reps", o->reps, "Repetitions (median reported)")->capture_default_str();
+  on_run(sub, [o] { return bench(*o); });
 }
 
 }  // namespace maas::app

@@ -1,10 +1,80 @@
+// `maas run MODEL.gguf -p PROMPT`: generates a continuation and streams it to stdout;
+// timings go to stderr.
+#include <cstdio>
+#include <string>
+#include <vector>
+
 #include "app/commands.h"
+#include "llm/model/model.h"
+#include "llm/runtime/generate.h"
+#include "llm/tokenizer/tokenizer.h"
 
 namespace maas::app {
+namespace {
+
+struct RunOptions {
+  std::string model;
+  std::string prompt;
+  int threads = 0;
+  bool no_bos = false;
+  llm::GenerateParams gen;
+  uint64_t seed = 0;
+  bool seed_given = false;
+};
+
+Status run(RunOptions o) {
+  MAAS_ASSIGN_OR_RETURN(auto model, llm::Model::load(o.model, {o.threads}));
+  MAAS_ASSIGN_OR_RETURN(auto tokenizer, llm::Tokenizer::from_gguf(model->file()));
+  std::vector<int32_t> prompt = tokenizer->encode(o.prompt, !o.no_bos);
+  if (prompt.empty()) return invalid_argument("the prompt has no tokens");
+  if (o.seed_given) o.gen.sampling.seed = o.seed;
+  // Never ask for more than the context holds.
+  const int64_t room = model->hparams().n_ctx_train - static_cast<int64_t>(prompt.size());
+  if (room < 1) return invalid_argument("the prompt ({} tokens) fills the context of {}", prompt.size(),
+                                        model->hparams().n_ctx_train);
+  if (o.gen.max_tokens > room) o.gen.max_tokens = static_cast<int32_t>(room);
+
+  std::fputs(o.prompt.c_str(), stdout);
+  std::fflush(stdout);
+  MAAS_ASSIGN_OR_RETURN(auto result, llm::generate(*model, *tokenizer, prompt, o.gen, [](const llm::GeneratedToken& t) {
+                          std::fwrite(t.text.data(), 1, t.text.size(), stdout);
+                          std::fflush(stdout);
+                          return true;
+                        }));
+  std::fputs("\n", stdout);
+  const size_t n = result.tokens.size();
+  std::fprintf(stderr, "\n[%zu prompt tokens in %.3f s = %.1f tok/s; %zu generated in %.3f s = %.1f tok/s; %s; %d threads]\n",
+               prompt.size(), result.prompt_seconds, prompt.size() / std::max(result.prompt_seconds, 1e-9), n,
+               result.prompt_seconds + result.generate_seconds,
+               n > 1 ? (n - 1) / std::max(result.generate_seconds, 1e-9) : 0.0, llm::finish_reason_name(result.finish),
+               model->threads());
+  return Status::ok();
+}
+
+}  // namespace
 
 void add_run_command(CLI::App& app) {
-  auto* sub = app.add_subcommand("run", "(in progress)");
-  on_run(sub, [] { return Status(Code::kUnimplemented, "not yet"); });
+  auto o = std::make_shared<RunOptions>();
+  auto* sub = app.add_subcommand("run", "Generate text from a GGUF model (streams to stdout)");
+  sub->add_option("model", o->model, "GGUF model file")->required();
+  sub->add_option("-p,--prompt", o->prompt, "Prompt text")->required();
+  sub->add_option("-n,--max-tokens", o->gen.max_tokens, "Tokens to generate")->capture_default_str();
+  sub->add_option("--temp", o->gen.sampling.temperature, "Temperature (0 = greedy)")->capture_default_str();
+  sub->add_option("--top-k", o->gen.sampling.top_k, "Top-k (0 = off)")->capture_default_str();
+  sub->add_option("--top-p", o->gen.sampling.top_p, "Top-p (1 = off)")->capture_default_str();
+  sub->add_option("--min-p", o->gen.sampling.min_p, "Min-p (0 = off)")->capture_default_str();
+  sub->add_option("--repeat-penalty", o->gen.sampling.repeat_penalty, "Repetition penalty (1 = off)")
+      ->capture_default_str();
+  sub->add_option("--presence-penalty", o->gen.sampling.presence_penalty, "Presence penalty");
+  sub->add_option("--frequency-penalty", o->gen.sampling.frequency_penalty, "Frequency penalty");
+  sub->add_option("--seed", o->seed, "Random seed (same seed, same output)")->each([o](const std::string&) {
+    o->seed_given = true;
+  });
+  sub->add_option("--stop", o->gen.stop, "Stop sequence (repeatable)");
+  sub->add_flag("--ignore-eos", o->gen.ignore_eos, "Keep going past end-of-generation tokens");
+  sub->add_flag("--no-bos", o->no_bos, "Do not add the BOS token");
+  sub->add_option("-t,--threads", o->threads, "Threads (0 = all cores)")->capture_default_str();
+  on_run(sub, [o] { return run(*o); });
 }
 
 }  // namespace maas::app
