@@ -131,9 +131,13 @@ bool JsonState::start_value(uint8_t b) {
       return true;
     case '-':
       mode_ = Mode::kNumMinus;
+      int_digits_ = exponent_ = 0;
+      exponent_negative_ = false;
       return true;
     case '0':
       mode_ = Mode::kNumZero;
+      int_digits_ = exponent_ = 0;
+      exponent_negative_ = false;
       return true;
     case 't': case 'f': case 'n':
       mode_ = Mode::kLiteral;
@@ -143,6 +147,9 @@ bool JsonState::start_value(uint8_t b) {
     default:
       if (b >= '1' && b <= '9') {
         mode_ = Mode::kNumInt;
+        int_digits_ = 1;
+        exponent_ = 0;
+        exponent_negative_ = false;
         return true;
       }
       return false;
@@ -150,10 +157,7 @@ bool JsonState::start_value(uint8_t b) {
 }
 
 bool JsonState::whitespace(uint8_t b) {
-  if (b == '\n' || b == '\r') {
-    ws_indent_ = 0;
-    return spend(ws_breaks_, options_.max_line_breaks);
-  }
+  if (b == '\n' || b == '\r') return spend(ws_breaks_, options_.max_line_breaks);
   if (ws_breaks_ == 0) return spend(ws_spaces_, options_.max_whitespace_run);
   return spend(ws_indent_, options_.max_indent);
 }
@@ -265,14 +269,14 @@ bool JsonState::number_byte(uint8_t b) {
       if (b == '0') mode_ = Mode::kNumZero;
       else if (digit) mode_ = Mode::kNumInt;
       else return false;
-      return true;
+      return number_digit(b);
     case Mode::kNumZero:
       if (b == '.') mode_ = Mode::kNumDot;
       else if (exp) mode_ = Mode::kNumExpMark;
       else return end_number(b);
       return true;
     case Mode::kNumInt:
-      if (digit) return true;
+      if (digit) return number_digit(b);
       if (b == '.') mode_ = Mode::kNumDot;
       else if (exp) mode_ = Mode::kNumExpMark;
       else return end_number(b);
@@ -287,20 +291,40 @@ bool JsonState::number_byte(uint8_t b) {
       else return end_number(b);
       return true;
     case Mode::kNumExpMark:
-      if (b == '+' || b == '-') mode_ = Mode::kNumExpSign;
-      else if (digit) mode_ = Mode::kNumExp;
-      else return false;
-      return true;
+      if (b == '+' || b == '-') {
+        mode_ = Mode::kNumExpSign;
+        exponent_negative_ = b == '-';
+        return true;
+      }
+      if (!digit) return false;
+      mode_ = Mode::kNumExp;
+      return number_digit(b);
     case Mode::kNumExpSign:
       if (!digit) return false;
       mode_ = Mode::kNumExp;
-      return true;
+      return number_digit(b);
     case Mode::kNumExp:
-      if (digit) return true;
+      if (digit) return number_digit(b);
       return end_number(b);
     default:
       return false;
   }
+}
+
+// Counts a digit of the integer part (mode kNumInt) or of the exponent (kNumExp) and
+// refuses the number once it may no longer be finite as a double.
+bool JsonState::number_digit(uint8_t b) {
+  constexpr unsigned kMaxDecimalExponent = 308;  // DBL_MAX is 1.8e308
+  constexpr uint16_t kSaturate = 10000;
+  if (mode_ == Mode::kNumInt) {
+    if (int_digits_ < kSaturate) ++int_digits_;
+  } else if (mode_ == Mode::kNumExp) {
+    exponent_ = static_cast<uint16_t>(std::min<unsigned>(exponent_ * 10u + (b - '0'), kSaturate));
+  }
+  if (!options_.finite_numbers) return true;
+  // The value is below 10^(integer digits + exponent).
+  unsigned magnitude = int_digits_ + (exponent_negative_ ? 0u : exponent_);
+  return magnitude <= kMaxDecimalExponent;
 }
 
 // A number ends at the first byte that cannot extend it; that byte then belongs to

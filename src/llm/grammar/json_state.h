@@ -19,10 +19,15 @@ struct JsonOptions {
   bool require_object = false;        // the top-level value must be an object
   // A whitespace run between JSON tokens may hold at most max_line_breaks '\n'/'\r'
   // bytes, at most max_whitespace_run spaces/tabs before its first line break and at
-  // most max_indent spaces/tabs after its last one (room for pretty-printing).
+  // most max_indent spaces/tabs after it (room for pretty-printing), so at most
+  // 8 + 2 + 40 bytes with the defaults.
   uint16_t max_whitespace_run = 8;
   uint16_t max_line_breaks = 2;
   uint16_t max_indent = 40;
+  // Numbers must stay finite as a double: parsers such as nlohmann::json reject 1e999.
+  // Conservative: a number whose integer digits plus exponent exceed 308 is refused
+  // (so 9.9e307 passes, 1e308 does not).
+  bool finite_numbers = true;
   // Containers nested deeper than this are rejected.
   uint16_t max_depth = 256;
   static JsonOptions unlimited_whitespace() {
@@ -68,6 +73,7 @@ class JsonState {
   bool hex_digit(uint8_t b);
   bool number_byte(uint8_t b);
   bool end_number(uint8_t b);
+  bool number_digit(uint8_t b);
   bool push(bool is_object);
   bool pop(bool is_object);
   bool top_is_object() const;
@@ -85,7 +91,10 @@ class JsonState {
   uint16_t depth_ = 0;
   uint16_t ws_spaces_ = 0;    // the current whitespace run: spaces/tabs before a break,
   uint16_t ws_breaks_ = 0;    // line-break bytes,
-  uint16_t ws_indent_ = 0;    // spaces/tabs after the last break
+  uint16_t ws_indent_ = 0;    // spaces/tabs after the first break
+  uint16_t int_digits_ = 0;   // number: digits of the integer part (0 for a lone "0")
+  uint16_t exponent_ = 0;     // number: the exponent's value so far (saturating)
+  bool exponent_negative_ = false;
   std::array<uint64_t, kMaxDepth / 64> stack_{};  // bit d: level d is an object
 };
 
