@@ -3,7 +3,8 @@
 //   bench_matmul [--threads N] [--kernels scalar|avx2|avx512] [--types q4_0,q8_0,f16]
 //                [--gemm-tokens 128] [--seconds 0.4]
 // GEMV weights rotate over copies totalling > 4x the last-level cache, so they come
-// from memory as in a real forward pass. Each figure is the median of many calls.
+// from memory as in a real forward pass. Each figure is the median of many calls, by
+// wall clock and by CPU time per thread (robust when other processes share the cores).
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -55,18 +56,24 @@ std::vector<uint8_t> random_matrix(DType type, int64_t rows, int64_t cols, uint3
   return bytes;
 }
 
-// Median seconds per call of fn, called repeatedly for about `seconds`.
+struct Timing {
+  double wall;  // median seconds per call
+  double cpu;   // median CPU seconds per call and thread
+};
+
+// fn called repeatedly for about `seconds`.
 template <typename Fn>
-double time_calls(Fn fn, double seconds) {
+Timing time_calls(Fn fn, double seconds, int threads) {
   fn(0);  // warm-up
-  std::vector<double> t;
+  std::vector<double> wall, cpu;
   const double end = now() + seconds;
-  for (int i = 1; now() < end || t.size() < 5; ++i) {
-    const double s = now();
+  for (int i = 1; now() < end || wall.size() < 5; ++i) {
+    const double s = now(), c = process_cpu_seconds();
     fn(i);
-    t.push_back(now() - s);
+    cpu.push_back((process_cpu_seconds() - c) / threads);
+    wall.push_back(now() - s);
   }
-  return median(t);
+  return {median(wall), median(cpu)};
 }
 
 }  // namespace
@@ -94,12 +101,13 @@ int main(int argc, char** argv) {
     }
   }
   ThreadPool pool(threads);
-  const double bw = measure_read_bandwidth(pool);
-  std::printf("kernels: %s, threads: %d, read bandwidth: %.1f GB/s (median of 5)\n\n",
-              std::string(isa_name(kernels().isa)).c_str(), pool.size(), bw / 1e9);
-  std::printf("| type | shape | GEMV GB/s | GEMV / bandwidth | GEMV us | GEMM n=%lld GFLOP/s |\n",
-              (long long)gemm_tokens);
-  std::printf("|---|---|---|---|---|---|\n");
+  const ReadBandwidth bw = measure_read_bandwidth_detail(pool);
+  std::printf("kernels: %s, threads: %d, read bandwidth: %.1f GB/s wall, %.1f GB/s per CPU-time "
+              "(median of 5 passes over 512 MiB)\n\n",
+              std::string(isa_name(kernels().isa)).c_str(), pool.size(), bw.wall / 1e9, bw.cpu_time / 1e9);
+  std::printf("| type | shape | GEMV us | GEMV GB/s | / bandwidth | GEMV GB/s (CPU time) | / bandwidth (CPU time) "
+              "| GEMM n=%lld GFLOP/s | GEMM GFLOP/s (CPU time) |\n", (long long)gemm_tokens);
+  std::printf("|---|---|---|---|---|---|---|---|---|\n");
 
   std::vector<float> x(size_t(gemm_tokens) * 5632), y(size_t(gemm_tokens) * 32000);
   std::mt19937 rng(1);
@@ -122,13 +130,16 @@ int main(int argc, char** argv) {
       std::vector<std::vector<uint8_t>> mats;
       for (int c = 0; c < copies; ++c) mats.push_back(random_matrix(*type, s.rows, s.cols, uint32_t(c)));
       auto matrix = [&](int i) { return Matrix{mats[size_t(i % copies)].data(), *type, s.rows, s.cols}; };
-      const double gemv = time_calls([&](int i) { matmul(matrix(i), x.data(), 1, y.data(), pool); }, seconds);
-      const double gemm = time_calls([&](int) { matmul(matrix(0), x.data(), gemm_tokens, y.data(), pool); },
-                                     seconds);
-      const double gbs = double(bytes) / gemv / 1e9;
-      std::printf("| %s | %s | %.1f | %.2f | %.0f | %.1f |\n", std::string(dtype_info(*type).name).c_str(),
-                  s.name, gbs, gbs * 1e9 / bw, gemv * 1e6,
-                  2.0 * double(s.rows) * double(s.cols) * double(gemm_tokens) / gemm / 1e9);
+      const Timing gemv = time_calls([&](int i) { matmul(matrix(i), x.data(), 1, y.data(), pool); },
+                                     seconds, pool.size());
+      const Timing gemm = time_calls([&](int) { matmul(matrix(0), x.data(), gemm_tokens, y.data(), pool); },
+                                     seconds, pool.size());
+      const double flops = 2.0 * double(s.rows) * double(s.cols) * double(gemm_tokens);
+      std::printf("| %s | %s | %.0f | %.1f | %.2f | %.1f | %.2f | %.0f | %.0f |\n",
+                  std::string(dtype_info(*type).name).c_str(), s.name, gemv.wall * 1e6,
+                  double(bytes) / gemv.wall / 1e9, double(bytes) / gemv.wall / bw.wall,
+                  double(bytes) / gemv.cpu / 1e9, double(bytes) / gemv.cpu / bw.cpu_time,
+                  flops / gemm.wall / 1e9, flops / gemm.cpu / 1e9);
       std::fflush(stdout);
     }
   }

@@ -1,6 +1,7 @@
 #include "tensor/thread_pool.h"
 
 #include <algorithm>
+#include <chrono>
 
 #if defined(__x86_64__)
 #include <immintrin.h>
@@ -10,8 +11,10 @@
 namespace maas::tensor {
 namespace {
 
-// ~20-50 us of spinning before a thread goes to sleep.
-constexpr int kSpinIterations = 20000;
+// How long a thread spins before it sleeps. By time, not iterations: PAUSE costs from
+// a few ns to ~100 ns (in some VMs) depending on the machine.
+constexpr auto kWorkerSpin = std::chrono::microseconds(100);
+constexpr auto kCallerSpin = std::chrono::microseconds(50);
 constexpr uint64_t kClosed = uint64_t(1) << 31;
 constexpr uint64_t kCountMask = kClosed - 1;
 
@@ -19,6 +22,19 @@ inline void cpu_relax() {
 #if defined(__x86_64__)
   _mm_pause();
 #endif
+}
+
+// Spins until done() or `budget` has passed; returns done().
+template <typename Done>
+bool spin_until(Done done, std::chrono::microseconds budget) {
+  const auto end = std::chrono::steady_clock::now() + budget;
+  for (;;) {
+    for (int i = 0; i < 8; ++i) {
+      if (done()) return true;
+      cpu_relax();
+    }
+    if (std::chrono::steady_clock::now() >= end) return done();
+  }
 }
 
 int available_cpus() {
@@ -52,11 +68,8 @@ void ThreadPool::take_chunks() {
 void ThreadPool::worker_main() {
   uint32_t seen = 0;
   for (;;) {
-    uint32_t gen = generation_.load(std::memory_order_acquire);
-    for (int i = 0; gen == seen && i < kSpinIterations; ++i) {
-      cpu_relax();
-      gen = generation_.load(std::memory_order_acquire);
-    }
+    uint32_t gen = seen;
+    spin_until([&] { return (gen = generation_.load(std::memory_order_acquire)) != seen; }, kWorkerSpin);
     if (gen == seen) {
       sleeping_workers_.fetch_add(1);
       while ((gen = generation_.load()) == seen) generation_.wait(seen);
@@ -106,10 +119,7 @@ void ThreadPool::run(int64_t n, int64_t grain, Trampoline fn, void* ctx) {
 
   // Close the job; wait only for the workers inside it (they are finishing chunks).
   uint64_t s = state_.fetch_or(kClosed) | kClosed;
-  for (int i = 0; (s & kCountMask) != 0 && i < kSpinIterations * 4; ++i) {
-    cpu_relax();
-    s = state_.load();
-  }
+  if ((s & kCountMask) != 0) spin_until([&] { return ((s = state_.load()) & kCountMask) == 0; }, kCallerSpin);
   if ((s & kCountMask) != 0) {
     caller_sleeping_.store(true);
     while (((s = state_.load()) & kCountMask) != 0) state_.wait(s);
