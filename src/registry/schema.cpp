@@ -82,12 +82,19 @@ ALTER TABLE versions ADD COLUMN sunset_at_ms INTEGER;
 ALTER TABLE versions ADD COLUMN successor INTEGER;
 )sql";
 
+// v3: retention. A purged artifact keeps its row (versions are history) but its file is
+// gone; pinned artifacts are never purged.
+constexpr const char* kV3 = R"sql(
+ALTER TABLE artifacts ADD COLUMN purged_at_ms INTEGER;
+)sql";
+
 }  // namespace
 
 const std::vector<Migration>& migrations() {
   static const std::vector<Migration> kAll = {
       {1, "models, artifacts, versions, audit events", kV1},
       {2, "lifecycle: aliases, traffic, sunset and successor", kV2},
+      {3, "artifact retention: purged_at", kV3},
   };
   return kAll;
 }

@@ -128,7 +128,7 @@ Status Registry::collect_garbage() {
   gc_report_.abandoned_temps = artifacts_.remove_abandoned_temps();
   std::set<std::string> referenced;
   {
-    MAAS_ASSIGN_OR_RETURN(Stmt s, Stmt::prepare(*db_, "SELECT sha256 FROM artifacts"));
+    MAAS_ASSIGN_OR_RETURN(Stmt s, Stmt::prepare(*db_, "SELECT sha256 FROM artifacts WHERE purged_at_ms IS NULL"));
     for (;;) {
       MAAS_ASSIGN_OR_RETURN(bool row, s.step());
       if (!row) break;
@@ -215,7 +215,11 @@ Result<ImportResult> Registry::import_model(const ImportRequest& request, const 
     known.bind_text(1, sha);
     MAAS_ASSIGN_OR_RETURN(artifact_reused, known.step());
   }
-  if (!artifact_reused) {
+  if (artifact_reused) {  // the bytes come back: a purged artifact is live again
+    MAAS_ASSIGN_OR_RETURN(Stmt live, Stmt::prepare(*db_, "UPDATE artifacts SET purged_at_ms = NULL WHERE sha256 = ?"));
+    live.bind_text(1, sha);
+    MAAS_RETURN_IF_ERROR(live.run());
+  } else {
     MAAS_ASSIGN_OR_RETURN(Stmt ins, Stmt::prepare(*db_,
                                                   "INSERT INTO artifacts(sha256, size_bytes, format, family, path,"
                                                   " created_at_ms) VALUES (?, ?, ?, ?, ?, ?)"));

@@ -88,6 +88,15 @@ class Registry {
   Result<VersionInfo> record_metrics(const std::string& name, int64_t version, const nlohmann::json& metrics,
                                      const std::string& actor, const std::string& reason);
 
+  // Pins (or unpins) the artifact of a version: a pinned artifact is never purged.
+  Status set_pinned(const std::string& name, int64_t version, bool pinned, const std::string& actor);
+
+  // Deletes the files of artifacts whose every version has been retired for at least
+  // `retention_ms` and that are not pinned. Rows stay (marked purged); audited per
+  // version. Returns the purged sha256s.
+  Result<std::vector<std::string>> purge_retired_artifacts(int64_t retention_ms, int64_t now_ms,
+                                                           const std::string& actor);
+
   // Custom aliases; "production" and "staging" follow stages and cannot be set by hand.
   Status set_alias(const std::string& name, const std::string& alias, int64_t version, const std::string& actor);
   Status remove_alias(const std::string& name, const std::string& alias, const std::string& actor);

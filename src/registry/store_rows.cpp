@@ -5,7 +5,7 @@ namespace maas::registry::rows {
 const char* const kVersionSelect =
     "SELECT m.name, v.version, v.sha256, v.family, v.format, v.params_json, v.training_data_digest,"
     " v.metrics_json, v.tags_json, v.description, v.stage, v.created_by, v.created_at_ms, a.size_bytes,"
-    " a.path, a.pinned, v.stage_changed_at_ms, v.sunset_at_ms, v.successor"
+    " a.path, a.pinned, v.stage_changed_at_ms, v.sunset_at_ms, v.successor, a.purged_at_ms"
     " FROM versions v JOIN models m ON m.id = v.model_id JOIN artifacts a ON a.sha256 = v.sha256";
 
 const char* const kAuditSelect =
@@ -40,6 +40,7 @@ VersionInfo read_version(const Stmt& s, const ArtifactStore& artifacts) {
   v.stage_changed_at_ms = optional_int(s, 16);
   v.sunset_at_ms = optional_int(s, 17);
   v.successor = optional_int(s, 18);
+  v.artifact_purged = !s.null_at(19);
   return v;
 }
 

@@ -29,7 +29,8 @@ struct VersionInfo {
   int64_t created_at_ms = 0;
   int64_t size_bytes = 0;
   std::string artifact_path;  // absolute path of the content-addressed file
-  bool pinned = false;
+  bool pinned = false;           // the artifact is never purged
+  bool artifact_purged = false;  // retention removed the file (retired versions only)
   std::optional<int64_t> stage_changed_at_ms;
   std::optional<int64_t> sunset_at_ms;
   std::optional<int64_t> successor;

@@ -114,3 +114,61 @@ TEST_F(DeprecationTest, ReuseExistingReturnsTheEarlierVersion) {
 
 }  // namespace
 }  // namespace maas::registry
+
+namespace maas::registry {
+namespace {
+
+TEST_F(DeprecationTest, RetiredArtifactsArePurgedAfterRetentionUnlessPinned) {
+  // Clock: 1000 migration, 2000/3000.. imports and transitions; v1 retires at a known time.
+  ASSERT_TRUE(registry_->deprecate("m", 1, Deprecation{}, "a", "").is_ok());
+  Result<VersionInfo> retired = registry_->transition("m", 1, Stage::kRetired, "a", "");
+  ASSERT_TRUE(retired.is_ok());
+  const int64_t retired_at = *retired->stage_changed_at_ms;
+  const std::string path = retired->artifact_path;
+
+  Result<std::vector<std::string>> early = registry_->purge_retired_artifacts(1000, retired_at + 999, "system");
+  ASSERT_TRUE(early.is_ok()) << early.status().message();
+  EXPECT_TRUE(early->empty());
+
+  ASSERT_TRUE(registry_->set_pinned("m", 1, true, "alice").is_ok());
+  EXPECT_TRUE(registry_->purge_retired_artifacts(1000, retired_at + 1000, "system")->empty());
+  EXPECT_TRUE(std::filesystem::exists(path));
+  ASSERT_TRUE(registry_->set_pinned("m", 1, false, "alice").is_ok());
+
+  Result<std::vector<std::string>> purged = registry_->purge_retired_artifacts(1000, retired_at + 1000, "system");
+  ASSERT_TRUE(purged.is_ok());
+  EXPECT_EQ(*purged, std::vector<std::string>{retired->sha256});
+  EXPECT_FALSE(std::filesystem::exists(path));
+  VersionInfo v1 = *registry_->get_version("m:1");
+  EXPECT_TRUE(v1.artifact_purged);
+  EXPECT_EQ(registry_->history("m")->back().action, "purge");
+  EXPECT_EQ(registry_->history("m")->back().reason, "artifact " + v1.sha256 + " deleted after retention");
+  EXPECT_TRUE(std::filesystem::exists(registry_->get_version("m:2")->artifact_path));  // production: untouched
+
+  // Reopening does not report a purged file as missing; importing the bytes revives it.
+  registry_.reset();
+  auto r = Registry::open(testing::options_for(dir_ / "data"));
+  ASSERT_TRUE(r.is_ok());
+  EXPECT_TRUE((*r)->gc_report_on_open().missing_artifacts.empty());
+  ImportRequest req;
+  req.path = dir_ / "v1";
+  req.name = "revived";
+  Result<ImportResult> again = (*r)->import_model(req, testing::gguf_magic_validator);
+  ASSERT_TRUE(again.is_ok()) << again.status().message();
+  EXPECT_TRUE(again->artifact_reused);
+  EXPECT_FALSE(again->version.artifact_purged);
+  EXPECT_TRUE(std::filesystem::exists(path));
+}
+
+TEST_F(DeprecationTest, AnArtifactSharedWithALiveVersionIsNotPurged) {
+  ImportRequest req;
+  req.path = dir_ / "v1";
+  req.name = "other";  // same bytes as m:1, still registered
+  ASSERT_TRUE(registry_->import_model(req, nullptr).is_ok());
+  ASSERT_TRUE(registry_->deprecate("m", 1, Deprecation{}, "a", "").is_ok());
+  ASSERT_TRUE(registry_->transition("m", 1, Stage::kRetired, "a", "").is_ok());
+  EXPECT_TRUE(registry_->purge_retired_artifacts(0, 1'000'000'000, "system")->empty());
+}
+
+}  // namespace
+}  // namespace maas::registry

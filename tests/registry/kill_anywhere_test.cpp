@@ -92,7 +92,8 @@ TEST(KillAnywhere, RandomSigkillsDuringImportsAndTransitions) {
     if (std::getenv("MAAS_TEST_VERBOSE")) {
       auto r = Registry::open(testing::options_for(data));
       size_t versions = 0;
-      for (const auto& m : *(*r)->list_models()) versions += m.stages.size();
+      std::vector<ModelSummary> models = *(*r)->list_models();
+      for (const auto& m : models) versions += m.stages.size();
       std::fprintf(stderr, "round %d: %s, %zu versions\n", round, WIFSIGNALED(status) ? "killed" : "finished", versions);
     }
     for (const std::string& f : files) std::filesystem::remove(f);
