@@ -38,22 +38,44 @@ double peak_rss_mib() {
   return static_cast<double>(u.ru_maxrss) / 1024.0;  // KiB on Linux
 }
 
-// Tokens per second of one prompt-processing step of n tokens.
-Result<double> time_prompt(llm::Model& model, llm::KvCache& cache, const std::vector<int32_t>& tokens) {
+// Tokens per second of wall-clock time, and per busy CPU-second of the threads (on a
+// shared machine other processes take CPU time away; the second rate shows what the
+// threads achieve while they run).
+struct Rate {
+  double wall = 0;
+  double cpu_time = 0;
+};
+
+class RateClock {
+ public:
+  explicit RateClock(int threads) : threads_(threads), cpu0_(tensor::process_cpu_seconds()) {}
+  Rate rate(double tokens) const {
+    const double cpu = (tensor::process_cpu_seconds() - cpu0_) / threads_;
+    return {tokens / wall_.seconds(), tokens / cpu};
+  }
+
+ private:
+  int threads_;
+  double cpu0_;
+  Stopwatch wall_;
+};
+
+// One prompt-processing step of n tokens.
+Result<Rate> time_prompt(llm::Model& model, llm::KvCache& cache, const std::vector<int32_t>& tokens) {
   MAAS_ASSIGN_OR_RETURN(llm::SeqId seq, cache.allocate());
-  Stopwatch clock;
+  RateClock clock(model.threads());
   auto r = model.forward({{{seq, tokens, 0, false}}}, cache);
-  const double s = clock.seconds();
+  const Rate rate = clock.rate(static_cast<double>(tokens.size()));
   cache.release(seq);
   if (!r.is_ok()) return r.status();
-  return tokens.size() / s;
+  return rate;
 }
 
-// Tokens per second of n single-token steps from an empty cache.
-Result<double> time_generation(llm::Model& model, llm::KvCache& cache, int n, int32_t first) {
+// n single-token steps from an empty cache.
+Result<Rate> time_generation(llm::Model& model, llm::KvCache& cache, int n, int32_t first) {
   MAAS_ASSIGN_OR_RETURN(llm::SeqId seq, cache.allocate());
   llm::Batch b{{{seq, {first}, 0, false}}};
-  Stopwatch clock;
+  RateClock clock(model.threads());
   for (int i = 0; i < n; ++i) {
     auto r = model.forward(b, cache);
     if (!r.is_ok()) return r.status();
@@ -61,9 +83,9 @@ Result<double> time_generation(llm::Model& model, llm::KvCache& cache, int n, in
     b.seqs[0].tokens = {static_cast<int32_t>(std::max_element(logits.begin(), logits.end()) - logits.begin())};
     b.seqs[0].start_pos += 1;
   }
-  const double s = clock.seconds();
+  const Rate rate = clock.rate(n);
   cache.release(seq);
-  return n / s;
+  return rate;
 }
 
 Status bench(const BenchOptions& o) {
@@ -80,35 +102,44 @@ Status bench(const BenchOptions& o) {
 
   // Warm-up (pages the weights in), then the measured repetitions.
   MAAS_RETURN_IF_ERROR(time_prompt(*model, cache, std::vector<int32_t>(prompt.begin(), prompt.begin() + std::min(o.prompt, 16))).status());
-  std::vector<double> pp, tg;
+  std::vector<Rate> pp, tg;
   for (int r = 0; r < o.reps; ++r) {
-    MAAS_ASSIGN_OR_RETURN(double v, time_prompt(*model, cache, prompt));
+    MAAS_ASSIGN_OR_RETURN(Rate v, time_prompt(*model, cache, prompt));
     pp.push_back(v);
   }
   for (int r = 0; r < o.reps; ++r) {
-    MAAS_ASSIGN_OR_RETURN(double v, time_generation(*model, cache, o.generate, prompt[0]));
+    MAAS_ASSIGN_OR_RETURN(Rate v, time_generation(*model, cache, o.generate, prompt[0]));
     tg.push_back(v);
   }
   const double rss_mib = peak_rss_mib();  // before the bandwidth probe's buffer
-  double bandwidth = 0;
+  tensor::ReadBandwidth bandwidth;
   {
     tensor::ThreadPool pool(model->threads());
-    bandwidth = tensor::measure_read_bandwidth(pool);
+    bandwidth = tensor::measure_read_bandwidth_detail(pool);
   }
 
-  const double weight_gib = model->weight_bytes() / 1073741824.0;
   std::printf("model %s: %s, %lld layers, dim %lld, %.2f GiB of weights read per token, %d threads, %d reps\n",
               o.model.c_str(), std::string(model->architecture()).c_str(), static_cast<long long>(hp.n_layer),
-              static_cast<long long>(hp.n_embd), weight_gib, model->threads(), o.reps);
-  std::printf("%-8s %12s %10s %10s\n", "test", "tok/s (med)", "min", "max");
-  std::printf("pp%-6d %12.2f %10.2f %10.2f\n", o.prompt, median(pp), *std::min_element(pp.begin(), pp.end()),
-              *std::max_element(pp.begin(), pp.end()));
-  std::printf("tg%-6d %12.2f %10.2f %10.2f\n", o.generate, median(tg), *std::min_element(tg.begin(), tg.end()),
-              *std::max_element(tg.begin(), tg.end()));
-  const double used = model->weight_bytes() * median(tg);
+              static_cast<long long>(hp.n_embd), model->weight_bytes() / 1073741824.0, model->threads(), o.reps);
+  std::printf("%-8s %14s %10s %10s %16s\n", "test", "tok/s (median)", "min", "max", "per CPU-second");
+  auto row = [](const std::string& name, const std::vector<Rate>& v) {
+    std::vector<double> wall, cpu;
+    for (const Rate& r : v) {
+      wall.push_back(r.wall);
+      cpu.push_back(r.cpu_time);
+    }
+    std::printf("%-8s %14.2f %10.2f %10.2f %16.2f\n", name.c_str(), median(wall),
+                *std::min_element(wall.begin(), wall.end()), *std::max_element(wall.begin(), wall.end()), median(cpu));
+    return std::pair(median(wall), median(cpu));
+  };
+  row("pp" + std::to_string(o.prompt), pp);
+  const auto [tg_wall, tg_cpu] = row("tg" + std::to_string(o.generate), tg);
   std::printf("peak RSS %.0f MiB\n", rss_mib);
-  std::printf("read bandwidth %.2f GB/s; generation reads %.2f GB/s of weights = %.0f%% of it\n", bandwidth / 1e9,
-              used / 1e9, 100.0 * used / bandwidth);
+  const double bytes = static_cast<double>(model->weight_bytes());
+  std::printf("read bandwidth %.2f GB/s (%.2f per CPU-second); generation reads %.2f GB/s of weights = %.0f%% of it "
+              "(%.0f%% per CPU-second)\n",
+              bandwidth.wall / 1e9, bandwidth.cpu_time / 1e9, bytes * tg_wall / 1e9, 100.0 * bytes * tg_wall / bandwidth.wall,
+              100.0 * bytes * tg_cpu / bandwidth.cpu_time);
   return Status::ok();
 }
 
