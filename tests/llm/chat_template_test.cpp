@@ -371,6 +371,26 @@ TEST(ChatGguf, Qwen3TemplateIsChatML) {
             "<|im_start|>assistant\n");
 }
 
+TEST(ChatGguf, Qwen3DropsReasoningFromEarlierAnswers) {
+  auto file = GgufFile::open(kQwen);
+  ASSERT_TRUE(file.is_ok()) << file.status().message();
+  auto info = chat_template_info_from_gguf(**file);
+  ASSERT_TRUE(info.is_ok()) << info.status().message();
+  // As Qwen3's template renders it: an answer before the last user message keeps only
+  // what follows </think>; a plain ChatML template keeps everything.
+  std::vector<ChatMessage> messages = {{"user", "Hi"},
+                                       {"assistant", "<think>\nThe user greets.\n</think>\n\nHello!"},
+                                       {"user", "Again"}};
+  auto prompt = apply_chat_template(*info, messages, true);
+  ASSERT_TRUE(prompt.is_ok()) << prompt.status().message();
+  EXPECT_EQ(*prompt,
+            "<|im_start|>user\nHi<|im_end|>\n<|im_start|>assistant\nHello!<|im_end|>\n"
+            "<|im_start|>user\nAgain<|im_end|>\n<|im_start|>assistant\n");
+  auto plain = apply_chat_template(info_with(kDetectCases[0].tmpl), messages, true);
+  ASSERT_TRUE(plain.is_ok());
+  EXPECT_NE(plain->find("<think>\nThe user greets.\n</think>\n\nHello!"), std::string::npos);
+}
+
 TEST(ChatGguf, StoriesHasNoTemplate) {
   auto file = GgufFile::open(kStories);
   ASSERT_TRUE(file.is_ok()) << file.status().message();

@@ -32,10 +32,32 @@ void append(std::string& out, const Parts&... parts) {
   (out.append(std::string_view(parts)), ...);
 }
 
+// Qwen3-style reasoning templates drop the <think>...</think> part of assistant answers
+// that came before the last user message: what follows the last "</think>", without
+// its leading newlines.
+std::string_view without_reasoning(std::string_view content) {
+  size_t end = content.rfind("</think>");
+  if (end == std::string_view::npos) return content;
+  content.remove_prefix(end + std::string_view("</think>").size());
+  while (!content.empty() && content.front() == '\n') content.remove_prefix(1);
+  return content;
+}
+
 // ChatML (OpenAI chatml.md; Qwen's template): <|im_start|>role\ncontent<|im_end|>\n.
-std::string format_chatml(const std::vector<Turn>& turns, bool gen) {
+std::string format_chatml(const std::vector<Turn>& turns, bool gen, bool strip_reasoning) {
+  size_t last_user = 0;
+  for (size_t i = 0; i < turns.size(); ++i) {
+    if (turns[i].role == Role::kUser) last_user = i;
+  }
   std::string out;
-  for (const Turn& t : turns) append(out, "<|im_start|>", t.role_name, "\n", t.content, "<|im_end|>\n");
+  for (size_t i = 0; i < turns.size(); ++i) {
+    const Turn& t = turns[i];
+    std::string_view content = t.content;
+    if (strip_reasoning && t.role == Role::kAssistant && i < last_user) {
+      content = without_reasoning(content);
+    }
+    append(out, "<|im_start|>", t.role_name, "\n", content, "<|im_end|>\n");
+  }
   if (gen) out += "<|im_start|>assistant\n";
   return out;
 }
@@ -200,7 +222,11 @@ Result<std::string> format_chat(ChatFamily family, const ChatTemplateInfo& info,
   MAAS_ASSIGN_OR_RETURN(std::vector<Turn> turns, chat_detail::to_turns(family, messages));
   const bool gen = add_generation_prompt;
   switch (family) {
-    case ChatFamily::kChatML: return format_chatml(turns, gen);
+    case ChatFamily::kChatML: {
+      const bool reasoning_template =
+          info.template_text.find("</think>") != std::string::npos;
+      return format_chatml(turns, gen, reasoning_template);
+    }
     case ChatFamily::kLlama2: return format_llama2(turns, info);
     case ChatFamily::kLlama2Sys: return format_llama2_sys(turns, info);
     case ChatFamily::kLlama3: return format_llama3(turns, gen);

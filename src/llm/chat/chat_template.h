@@ -37,7 +37,9 @@ struct ChatTemplateInfo {
 
 // The formats maas can write. Names (chat_family_name) follow llama.cpp's where they exist.
 enum class ChatFamily {
-  kChatML,           // "chatml": <|im_start|>role\n...<|im_end|>\n (Qwen, Yi, Hermes, SmolLM)
+  kChatML,           // "chatml": <|im_start|>role\n...<|im_end|>\n (Qwen, Yi, Hermes, SmolLM);
+                     // with a Qwen3-style template (one that mentions </think>), answers
+                     // before the last user message lose their <think>...</think> part
   kLlama2,           // "llama2": [INST] u [/INST]a</s>, no system block (Mistral 7B v0.1/v0.2)
   kLlama2Sys,        // "llama2-sys": Meta's Llama 2 chat, <<SYS>> block, <s>[INST] per turn
   kLlama3,           // "llama3": <|start_header_id|>role<|end_header_id|>\n\n...<|eot_id|>
