@@ -49,7 +49,8 @@ int32_t constrained_pick(std::span<float> logits, const TokenBytesFn& token_byte
     logits[t] = masked;
   }
 
-  // Ordered scan: the best few first (cheap), then everything else.
+  // Ordered scan. Sorting a 150k vocabulary costs more than checking its best tokens,
+  // so order it in growing slices: the best 64, the next 1024, ..., then the rest.
   std::vector<int32_t> order;
   order.reserve(logits.size());
   for (int32_t t = 0; t < n_vocab; ++t) {
@@ -58,11 +59,15 @@ int32_t constrained_pick(std::span<float> logits, const TokenBytesFn& token_byte
   auto by_logit = [&](int32_t a, int32_t b) {
     return logits[a] != logits[b] ? logits[a] > logits[b] : a < b;
   };
-  const size_t head = std::min<size_t>(order.size(), 64);
-  std::partial_sort(order.begin(), order.begin() + head, order.end(), by_logit);
-  std::sort(order.begin() + head, order.end(), by_logit);
-  for (int32_t t : order) {
-    if (take(t, token_bytes, eos_id, options.other_end_ids, json)) return t;
+  size_t done = 0;
+  for (size_t slice = 64; done < order.size(); slice *= 16) {
+    const size_t end = std::min(order.size(), done + slice);
+    std::partial_sort(order.begin() + static_cast<long>(done), order.begin() + static_cast<long>(end),
+                      order.end(), by_logit);
+    for (size_t i = done; i < end; ++i) {
+      if (take(order[i], token_bytes, eos_id, options.other_end_ids, json)) return order[i];
+    }
+    done = end;
   }
   return kNoAllowedToken;
 }
