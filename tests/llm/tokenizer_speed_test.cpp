@@ -38,7 +38,9 @@ TEST(TokenizerSpeed, LoadsQwen3VocabularyFastAndEncodesQuickly) {
   std::printf("[ speed    ] gguf open+parse %.0f ms, tokenizer build %.0f ms, encode %.1f MB/s (%zu tokens), "
               "decode %.1f MB/s\n",
               open_s * 1e3, load_s * 1e3, text.size() / encode_s / 1e6, ids.size(), text.size() / decode_s / 1e6);
-  EXPECT_LT(open_s + load_s, 3.0) << "well under a second in a release build";
+#if defined(__OPTIMIZE__) && !defined(__SANITIZE_ADDRESS__)
+  EXPECT_LT(open_s + load_s, 1.5) << "well under a second in an optimized build (shared, noisy machine)";
+#endif
 }
 
 }  // namespace
