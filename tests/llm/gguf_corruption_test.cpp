@@ -285,14 +285,14 @@ TEST(GgufCorruption, RandomByteFlipsNeverCrash) {
   testing::GgufTempDir dir;
   std::mt19937 rng(1234);
   size_t opened = 0, failed = 0;
-  for (int round = 0; round < 3000; ++round) {
+  for (int round = 0; round < 600; ++round) {
     std::string bytes = good;
     const int flips = 1 + static_cast<int>(rng() % 4);
     for (int k = 0; k < flips; ++k) bytes[rng() % bytes.size()] = static_cast<char>(rng());
     const std::string msg = open_error(dir, bytes);
     (msg.empty() ? opened : failed)++;
   }
-  EXPECT_GT(failed, 100u);
+  EXPECT_GT(failed, 20u);
   EXPECT_GT(opened, 0u);
 }
 
