@@ -66,14 +66,24 @@ inline __m512 pair_scales(uint16_t d0, uint16_t d1) {
 
 // Weights of blocks b, b + 1 as 64 unsigned bytes in element order, plus their scales.
 struct PairQ4_0 {
-  static __m512i quants(const void* row, int64_t b, bool second, __m512* scales) {
+  // The pair is 36 contiguous bytes [d0, qs0[16], d1, qs1[16]]: one (masked) load, then
+  // word permutes place the nibbles as 128-bit lanes [qs0, qs0, qs1, qs1] and the two
+  // fp16 scales as [d0 x8, d1 x8].
+  static __m512i quants(const void* row, int64_t b, int64_t blocks, __m512* scales) {
     const auto* w = static_cast<const BlockQ4_0*>(row) + b;
-    const __m128i q0 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(w[0].qs));
-    const __m128i q1 = second ? _mm_loadu_si128(reinterpret_cast<const __m128i*>(w[1].qs))
-                              : _mm_setzero_si128();
-    *scales = pair_scales(w[0].d, second ? w[1].d : 0);
-    __m512i z = _mm512_zextsi256_si512(_mm256_set_m128i(q1, q0));
-    z = _mm512_shuffle_i64x2(z, z, 0x50);  // 128-bit lanes [q0, q0, q1, q1]
+    __m512i v;
+    if (b + 4 <= blocks) {
+      v = _mm512_loadu_si512(w);  // 28 bytes of the next pair too, inside the row
+    } else {
+      const int bytes = b + 1 < blocks ? 36 : 18;
+      v = _mm512_maskz_loadu_epi8((uint64_t(1) << bytes) - 1, w);
+    }
+    const __m512i qidx = _mm512_set_epi16(17, 16, 15, 14, 13, 12, 11, 10, 17, 16, 15, 14, 13, 12, 11, 10,
+                                          8, 7, 6, 5, 4, 3, 2, 1, 8, 7, 6, 5, 4, 3, 2, 1);
+    const __m512i didx = _mm512_set_epi16(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+                                          9, 9, 9, 9, 9, 9, 9, 9, 0, 0, 0, 0, 0, 0, 0, 0);
+    *scales = _mm512_cvtph_ps(_mm512_castsi512_si256(_mm512_permutexvar_epi16(didx, v)));
+    __m512i z = _mm512_permutexvar_epi16(qidx, v);
     z = _mm512_srlv_epi64(z, _mm512_set_epi64(4, 4, 0, 0, 4, 4, 0, 0));
     return _mm512_and_si512(z, _mm512_set1_epi8(0x0F));
   }
@@ -82,8 +92,9 @@ struct PairQ4_0 {
 };
 
 struct PairQ8_0 {
-  static __m512i quants(const void* row, int64_t b, bool second, __m512* scales) {
+  static __m512i quants(const void* row, int64_t b, int64_t blocks, __m512* scales) {
     const auto* w = static_cast<const BlockQ8_0*>(row) + b;
+    const bool second = b + 1 < blocks;
     const __m256i q0 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(w[0].qs));
     const __m256i q1 = second ? _mm256_loadu_si256(reinterpret_cast<const __m256i*>(w[1].qs))
                               : _mm256_set1_epi8(char(0x80));
@@ -109,7 +120,7 @@ void q_row_direct(const MatmulArgs& a, const Q8xLayout& l, int64_t r, int64_t t0
   }
   for (int64_t p = 0; p < l.pairs; ++p) {
     __m512 dw;
-    const __m512i q = Pair::quants(wrow, 2 * p, 2 * p + 1 < l.blocks, &dw);
+    const __m512i q = Pair::quants(wrow, 2 * p, l.blocks, &dw);
     #pragma GCC unroll 16
     for (int t = 0; t < T; ++t) {
       const __m512i xq = _mm512_load_si512(x[t] + 64 * p);
