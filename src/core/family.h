@@ -39,6 +39,8 @@ class LoadedModel {
   virtual std::string family() const = 0;
   // Bytes this model holds (weights + caches), for the manager's memory budget.
   virtual uint64_t memory_bytes() const = 0;
+  // Live serving figures for the admin API and metrics (e.g. queue depth, KV use).
+  virtual nlohmann::json stats() const { return nlohmann::json::object(); }
 };
 
 // A held-out data set and how to score on it.

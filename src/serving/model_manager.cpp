@@ -117,6 +117,7 @@ std::vector<LoadedInfo> ModelManager::loaded() const {
     info.in_use = e.model ? static_cast<int>(e.model.use_count()) - 1 : 0;
     info.pinned = e.pinned;
     info.error = e.error;
+    if (e.model) info.stats = e.model->stats();
     out.push_back(std::move(info));
   }
   return out;

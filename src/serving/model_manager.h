@@ -53,6 +53,7 @@ struct LoadedInfo {
   int in_use = 0;        // references held by in-flight requests
   bool pinned = false;   // wanted at start-up / by the traffic table: never evicted
   std::string error;     // when failed
+  nlohmann::json stats;  // the loaded model's own figures (LoadedModel::stats)
 };
 
 class ModelManager {

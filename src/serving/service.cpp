@@ -15,6 +15,7 @@
 #include "serving/routes/health_routes.h"
 #include "serving/routes/model_list_routes.h"
 #include "serving/openai/completions.h"
+#include "serving/openai/embeddings.h"
 
 namespace maas::serving {
 
@@ -95,6 +96,8 @@ Status Service::start() {
   add_model_list_routes(router, *st->ctx);
   add_admin_routes(router, *st->ctx);
   openai::add_completions_route(router, *st->ctx, {options_.request_timeout_seconds});
+  openai::add_embeddings_route(router, *st->ctx);
+  openai::add_tokenize_routes(router, *st->ctx);
   if (options_.enable_debug_routes) {
     router.get("/admin/v1/debug/sleep", [](HttpRequest& req) {
       int ms = std::atoi(req.query_param("ms", "1000").c_str());

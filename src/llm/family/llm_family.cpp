@@ -24,6 +24,19 @@ uint64_t LlmModel::memory_bytes() const {
   return static_cast<uint64_t>(model_->file().file_size()) + kv_max;
 }
 
+nlohmann::json LlmModel::stats() const {
+  const SchedulerStats st = scheduler_->stats();
+  return {{"queued_requests", st.queued},
+          {"active_sequences", st.active_sequences},
+          {"max_sequences", st.kv.max_sequences},
+          {"steps", st.steps},
+          {"prompt_tokens", st.prompt_tokens},
+          {"generated_tokens", st.tokens_generated},
+          {"kv_cache_tokens", st.kv.tokens},
+          {"kv_cache_bytes", st.kv.bytes_reserved},
+          {"context_length", scheduler_->context_length()}};
+}
+
 std::string LlmModel::token_bytes(int32_t id) const {
   if (tokenizer_->token_type(id) == TokenType::kControl) return {};
   return tokenizer_->token_to_piece(id);

@@ -21,6 +21,7 @@ class LlmModel final : public LoadedModel {
 
   std::string family() const override { return "llm"; }
   uint64_t memory_bytes() const override;
+  nlohmann::json stats() const override;
 
   Model& model() { return *model_; }
   const Tokenizer& tokenizer() const { return *tokenizer_; }

@@ -227,7 +227,13 @@ Result<HttpResponse> handle_completion(ServingContext& ctx, const OpenAIOptions&
     return invalid_argument("'best_of' other than n is not supported by maas").with_field("best_of");
   if (!f.has("prompt")) return invalid_argument("'prompt' is required").with_field("prompt");
   MAAS_ASSIGN_OR_RETURN(call->prompts, tokenize_prompts(f.raw("prompt"), tok));
-  for (const auto& p : call->prompts) call->prompt_texts.push_back(tok.decode(p, /*render_special=*/false));
+  // Echo gives back the prompt as sent; token-id prompts as their text.
+  const json& prompt = f.raw("prompt");
+  for (size_t i = 0; i < call->prompts.size(); ++i) {
+    const json& item = prompt.is_array() && !prompt[0].is_number_integer() ? prompt[i] : prompt;
+    call->prompt_texts.push_back(item.is_string() ? item.get<std::string>()
+                                                  : tok.decode(call->prompts[i], /*render_special=*/false));
+  }
 
   GenerationOptions go;
   go.params = call->sampling.params;

@@ -22,6 +22,7 @@ nlohmann::json loaded_json(const ModelManager& models) {
     nlohmann::json j = {{"model", m.key},          {"family", m.family},   {"state", load_state_name(m.state)},
                         {"memory_bytes", m.memory_bytes}, {"in_use", m.in_use}, {"pinned", m.pinned}};
     if (!m.error.empty()) j["error"] = m.error;
+    if (!m.stats.empty()) j["stats"] = m.stats;
     list.push_back(std::move(j));
   }
   return {{"object", "list"}, {"data", list}, {"memory_bytes", models.memory_in_use()}};
