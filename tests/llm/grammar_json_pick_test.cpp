@@ -41,7 +41,7 @@ struct ToyVocab {
     ADD_FAILURE() << "no token " << text;
     return 0;
   }
-  TokenBytesFn bytes() const {
+  TokenBytesViewFn bytes() const {
     return [this](int32_t t) { return std::string_view(tokens[static_cast<size_t>(t)]); };
   }
   size_t size() const { return tokens.size(); }

@@ -36,7 +36,7 @@ class JsonQwen3 : public ::testing::Test {
     file_.reset();
   }
   // What the serving loop hands the picker: a token's bytes, none for control tokens.
-  static TokenBytesFn bytes() {
+  static TokenBytesViewFn bytes() {
     return [](int32_t t) -> std::string_view {
       if (tok_->token_type(t) == TokenType::kControl) return {};
       return tok_->token_to_piece(t);

@@ -27,7 +27,7 @@ bool is_end_token(int32_t token, int32_t eos_id, std::span<const int32_t> others
 }
 
 // Feeds `token` to `json` if it is allowed; true if it was.
-bool take(int32_t token, const TokenBytesFn& token_bytes, int32_t eos_id,
+bool take(int32_t token, const TokenBytesViewFn& token_bytes, int32_t eos_id,
           std::span<const int32_t> other_end_ids, JsonConstraint& json) {
   if (is_end_token(token, eos_id, other_end_ids)) return json.allows_end();
   return json.advance(token_bytes(token));
@@ -35,7 +35,7 @@ bool take(int32_t token, const TokenBytesFn& token_bytes, int32_t eos_id,
 
 }  // namespace
 
-int32_t constrained_pick(std::span<float> logits, const TokenBytesFn& token_bytes, int32_t eos_id,
+int32_t constrained_pick(std::span<float> logits, const TokenBytesViewFn& token_bytes, int32_t eos_id,
                          JsonConstraint& json, const SampleFn& sample,
                          const ConstrainedPickOptions& options) {
   const auto n_vocab = static_cast<int32_t>(logits.size());

@@ -41,7 +41,7 @@ class JsonConstraint {
 };
 
 // The bytes a token stands for (after byte-level decoding); empty for control tokens.
-using TokenBytesFn = std::function<std::string_view(int32_t token)>;
+using TokenBytesViewFn = std::function<std::string_view(int32_t token)>;
 // Draws a token from logits (the sequence's sampler: penalties, temperature, top-p...).
 using SampleFn = std::function<int32_t(std::span<const float> logits)>;
 
@@ -56,7 +56,7 @@ struct ConstrainedPickOptions {
 // max_resamples draws; then scans tokens by descending logit for the first allowed one.
 // The chosen token is fed to `json` (nothing is fed for an end token). Returns
 // kNoAllowedToken if no token with a finite logit is allowed. `logits` is modified.
-int32_t constrained_pick(std::span<float> logits, const TokenBytesFn& token_bytes, int32_t eos_id,
+int32_t constrained_pick(std::span<float> logits, const TokenBytesViewFn& token_bytes, int32_t eos_id,
                          JsonConstraint& json, const SampleFn& sample,
                          const ConstrainedPickOptions& options = {});
 
