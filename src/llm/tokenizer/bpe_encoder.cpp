@@ -34,7 +34,8 @@ struct LowerRankFirst {
 
 Result<std::unique_ptr<BpeEncoder>> BpeEncoder::create(const Vocab& vocab, const std::vector<std::string>& merges) {
   std::unique_ptr<BpeEncoder> enc(new BpeEncoder(vocab));
-  enc->ranks_.reserve(merges.size());
+  enc->merges_.reserve(merges.size());
+  enc->ranks_ = StringIndex(merges.size());
   for (size_t i = 0; i < merges.size(); ++i) enc->add_merge(merges[i], static_cast<int>(i));
   return enc;
 }
@@ -44,24 +45,25 @@ Result<std::unique_ptr<BpeEncoder>> BpeEncoder::create(const Vocab& vocab, const
     return invalid_argument("tokenizer.ggml.merges is an array of {}, want strings", gguf_type_name(merges.elem_type));
   if (merges.items.size() > static_cast<size_t>(INT32_MAX)) return invalid_argument("too many merges");
   std::unique_ptr<BpeEncoder> enc(new BpeEncoder(vocab));
-  enc->ranks_.reserve(merges.items.size());
+  enc->merges_.reserve(merges.items.size());
+  enc->ranks_ = StringIndex(merges.items.size());
   for (size_t i = 0; i < merges.items.size(); ++i)
     enc->add_merge(std::get<std::string>(merges.items[i].v), static_cast<int>(i));
   return enc;
 }
 
 void BpeEncoder::add_merge(std::string_view line, int rank) {
-  // "left right", split at the first space after the first byte; the line is the key.
-  if (line.size() < 3 || line.find(' ', 1) == std::string_view::npos) return;
-  ranks_.emplace(std::string(line), rank);  // a repeated merge keeps its first rank
+  // "left right", split at the first space after the first byte: the line itself is the
+  // key a candidate pair is looked up by. Lines without such a space never match.
+  merges_.emplace_back(line);
+  ranks_.add(merges_, rank);  // a repeated merge keeps its first rank
 }
 
 int BpeEncoder::rank_of(std::string_view left, std::string_view right, std::string& scratch) const {
   scratch.assign(left);
   scratch.push_back(' ');
   scratch.append(right);
-  auto it = ranks_.find(std::string_view(scratch));
-  return it == ranks_.end() ? -1 : it->second;
+  return ranks_.find(merges_, scratch);
 }
 
 void BpeEncoder::encode(std::string_view text, bool /*after_special*/, std::vector<TokenId>& out) const {

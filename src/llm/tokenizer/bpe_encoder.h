@@ -4,6 +4,7 @@
 #pragma once
 
 #include "llm/tokenizer/text_encoder.h"
+#include "llm/tokenizer/string_index.h"
 #include "llm/tokenizer/unicode.h"
 
 namespace maas::llm {
@@ -26,7 +27,8 @@ class BpeEncoder : public TextEncoder {
 
   const Vocab& vocab_;
   unicode::ByteLevelMap bytes_;
-  StringMap<int> ranks_;  // "left right" -> merge rank
+  std::vector<std::string> merges_;  // "left right", in rank order
+  StringIndex ranks_;                // merge line -> rank
 };
 
 }  // namespace maas::llm

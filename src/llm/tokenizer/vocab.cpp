@@ -48,16 +48,16 @@ Status load_tokens(const GgufFile& file, Vocab& vocab) {
   vocab.texts.resize(n);
   vocab.types.assign(n, TokenType::kNormal);
   vocab.scores.assign(n, 0.0f);
-  vocab.ids.reserve(n);
+  vocab.index = StringIndex(n);
   for (size_t i = 0; i < n; ++i) {
-    std::string text = std::get<std::string>(tokens->items[i].v);
+    std::string& text = vocab.texts[i];
+    text = std::get<std::string>(tokens->items[i].v);
     if (text.empty()) text = "[EMPTY_" + std::to_string(i) + "]";  // as llama.cpp: keep ids unique
     if (scores) vocab.scores[i] = static_cast<float>(number_of(scores->items[i]));
     if (types) vocab.types[i] = token_type_of(static_cast<int64_t>(number_of(types->items[i])));
-    auto [it, inserted] = vocab.ids.emplace(text, static_cast<TokenId>(i));
-    if (!inserted)
-      return invalid_argument("duplicate token '{}' in the vocabulary (ids {} and {})", text, it->second, i);
-    vocab.texts[i] = std::move(text);
+    const int32_t earlier = vocab.index.add(vocab.texts, static_cast<int32_t>(i));
+    if (earlier >= 0)
+      return invalid_argument("duplicate token '{}' in the vocabulary (ids {} and {})", text, earlier, i);
   }
   return Status::ok();
 }

@@ -7,12 +7,12 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include "core/status.h"
 #include "llm/gguf/gguf.h"
 #include "llm/tokenizer/pretokenizer.h"
+#include "llm/tokenizer/string_index.h"
 
 namespace maas::llm {
 
@@ -25,18 +25,6 @@ enum class TokenType : int32_t {
 };
 
 enum class VocabModel { kSentencePiece, kByteLevelBpe };  // tokenizer.ggml.model llama / gpt2
-
-// Hash and equality that let unordered_map<std::string, ...> be searched by string_view.
-struct StringHash {
-  using is_transparent = void;
-  size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
-};
-struct StringEqual {
-  using is_transparent = void;
-  bool operator()(std::string_view a, std::string_view b) const { return a == b; }
-};
-template <typename V>
-using StringMap = std::unordered_map<std::string, V, StringHash, StringEqual>;
 
 struct SpecialTokens {
   TokenId bos = kNoToken, eos = kNoToken, eot = kNoToken, eom = kNoToken, unk = kNoToken;
@@ -54,7 +42,7 @@ struct Vocab {
   std::vector<std::string> texts;
   std::vector<TokenType> types;
   std::vector<float> scores;
-  StringMap<TokenId> ids;
+  StringIndex index;  // text -> id
 
   SpecialTokens special;
   std::vector<TokenId> eog;             // sorted
@@ -68,10 +56,7 @@ struct Vocab {
 
   size_t size() const { return texts.size(); }
   bool valid(TokenId id) const { return id >= 0 && static_cast<size_t>(id) < texts.size(); }
-  TokenId find(std::string_view text) const {
-    auto it = ids.find(text);
-    return it == ids.end() ? kNoToken : it->second;
-  }
+  TokenId find(std::string_view text) const { return index.find(texts, text); }
   TokenType type(TokenId id) const { return types[static_cast<size_t>(id)]; }
   // Control and unknown tokens: text only shown when asked (decode render_special).
   bool is_control_like(TokenId id) const {
