@@ -204,6 +204,10 @@ TEST(ChatFormat, Llama2WithSystemBlock) {
             "<s>[INST] Who are you [/INST] I am an assistant </s>"
             "<s>[INST] Another question [/INST]");
   EXPECT_EQ(format(ChatFamily::kLlama2Sys, {{"user", " Hi "}}), "[INST] Hi [/INST]");
+  EXPECT_EQ(format(ChatFamily::kLlama2Sys, {{"system", "S"}}), "[INST] <<SYS>>\nS\n<</SYS>> [/INST]");
+  // Prefill: the answer so far ends the text, still followed by its EOS like the template.
+  EXPECT_EQ(format(ChatFamily::kLlama2Sys, {{"user", "Q"}, {"assistant", "A"}}),
+            "[INST] Q [/INST] A </s>");
 }
 
 TEST(ChatFormat, Llama2WithoutSystemBlock) {

@@ -95,8 +95,8 @@ std::string format_llama2_sys(const std::vector<Turn>& turns, const ChatTemplate
       append(out, " ", trim(t.content), " ", eos_of(info));
     }
   }
-  if (first_user && !system.empty()) {  // only a system message
-    append(out, "[INST] <<SYS>>\n", system, "\n<</SYS>>\n\n [/INST]");
+  if (first_user && !system.empty()) {  // only a system message: stripped like the rest
+    append(out, "[INST] <<SYS>>\n", system, "\n<</SYS>> [/INST]");
   }
   return out;
 }
