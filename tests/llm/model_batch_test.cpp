@@ -5,6 +5,7 @@
 #include "helpers/gguf_test_files.h"
 #include "helpers/model_random.h"
 #include "llm/model/model.h"
+#include "llm/runtime/embed.h"
 
 namespace maas::llm {
 namespace {
@@ -111,6 +112,31 @@ TEST_F(ModelBatch, HiddenStatesForEmbeddings) {
   auto r1 = model_->forward(one, *c2);
   ASSERT_TRUE(r1.is_ok());
   expect_close(r->hidden_state(1, 1), std::vector<float>(r1->hidden_state(0, 1).begin(), r1->hidden_state(0, 1).end()));
+}
+
+TEST_F(ModelBatch, MeanPooledEmbeddings) {
+  auto e = mean_pooled_embeddings(*model_, {{1, 2, 3}, {4, 5}, {1, 2, 3}});
+  ASSERT_TRUE(e.is_ok()) << e.status().to_string();
+  ASSERT_EQ(e->size(), 3u);
+  double norm = 0;
+  for (float v : (*e)[0]) norm += v * v;
+  EXPECT_NEAR(norm, 1.0, 1e-5);
+  for (size_t k = 0; k < (*e)[0].size(); ++k) EXPECT_NEAR((*e)[0][k], (*e)[2][k], 1e-6);
+  // The mean of the hidden states of a run alone, normalised.
+  auto cache = model_->make_cache({1, 8});
+  Batch b;
+  b.want_hidden = true;
+  b.seqs = {{*cache->allocate(), {4, 5}, 0, false}};
+  auto r = model_->forward(b, *cache);
+  ASSERT_TRUE(r.is_ok());
+  std::vector<double> mean(static_cast<size_t>(model_->hparams().n_embd));
+  double n2 = 0;
+  for (size_t k = 0; k < mean.size(); ++k) {
+    mean[k] = (r->hidden_state(0, 0)[k] + r->hidden_state(0, 1)[k]) / 2;
+    n2 += mean[k] * mean[k];
+  }
+  for (size_t k = 0; k < mean.size(); ++k) EXPECT_NEAR((*e)[1][k], mean[k] / std::sqrt(n2), 1e-5);
+  EXPECT_FALSE(mean_pooled_embeddings(*model_, {{1}, {}}).is_ok());
 }
 
 TEST_F(ModelBatch, BadBatchesAreRejectedAndChangeNothing) {
