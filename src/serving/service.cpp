@@ -14,6 +14,7 @@
 #include "serving/routes/admin_routes.h"
 #include "serving/routes/health_routes.h"
 #include "serving/routes/model_list_routes.h"
+#include "serving/openai/chat.h"
 #include "serving/openai/completions.h"
 #include "serving/openai/embeddings.h"
 
@@ -96,6 +97,7 @@ Status Service::start() {
   add_model_list_routes(router, *st->ctx);
   add_admin_routes(router, *st->ctx);
   openai::add_completions_route(router, *st->ctx, {options_.request_timeout_seconds});
+  openai::add_chat_route(router, *st->ctx, {options_.request_timeout_seconds});
   openai::add_embeddings_route(router, *st->ctx);
   openai::add_tokenize_routes(router, *st->ctx);
   if (options_.enable_debug_routes) {

@@ -9,11 +9,12 @@
 namespace maas::llm {
 
 LlmModel::LlmModel(std::shared_ptr<Model> model, std::shared_ptr<const Tokenizer> tokenizer,
-                   std::unique_ptr<Scheduler> scheduler, std::string chat_template)
+                   std::unique_ptr<Scheduler> scheduler, ChatTemplateInfo chat_info)
     : model_(std::move(model)),
       tokenizer_(std::move(tokenizer)),
       scheduler_(std::move(scheduler)),
-      chat_template_(std::move(chat_template)) {}
+      chat_info_(std::move(chat_info)),
+      chat_template_(detect_chat_template(chat_info_)) {}
 
 // The scheduler goes first: it stops its thread before the model it drives.
 LlmModel::~LlmModel() { scheduler_.reset(); }
@@ -34,7 +35,8 @@ nlohmann::json LlmModel::stats() const {
           {"generated_tokens", st.tokens_generated},
           {"kv_cache_tokens", st.kv.tokens},
           {"kv_cache_bytes", st.kv.bytes_reserved},
-          {"context_length", scheduler_->context_length()}};
+          {"context_length", scheduler_->context_length()},
+          {"chat_template", chat_template_.describe()}};
 }
 
 std::string LlmModel::token_bytes(int32_t id) const {
@@ -76,7 +78,7 @@ class LlmFamily final : public ModelFamily {
     MAAS_ASSIGN_OR_RETURN(std::shared_ptr<GgufFile> file, GgufFile::open(artifact.path));
     MAAS_ASSIGN_OR_RETURN(std::shared_ptr<Model> model, Model::load(file, ModelOptions{options.threads}));
     MAAS_ASSIGN_OR_RETURN(std::shared_ptr<const Tokenizer> tokenizer, Tokenizer::from_gguf(*file));
-    MAAS_ASSIGN_OR_RETURN(std::string chat_template, file->get_string_or("tokenizer.chat_template", ""));
+    MAAS_ASSIGN_OR_RETURN(ChatTemplateInfo chat_info, chat_template_info_from_gguf(*file));
     SchedulerOptions so;
     so.max_sequences = options.max_sequences;
     so.max_queue = options.max_queue;
@@ -93,7 +95,7 @@ class LlmFamily final : public ModelFamily {
             },
             [tok](int32_t id) { return tok->is_eog(id); }));
     return std::shared_ptr<LoadedModel>(
-        std::make_shared<LlmModel>(std::move(model), std::move(tokenizer), std::move(scheduler), chat_template));
+        std::make_shared<LlmModel>(std::move(model), std::move(tokenizer), std::move(scheduler), std::move(chat_info)));
   }
 
   // Perplexity on a UTF-8 text file (options: "max_tokens" to cap, "window").

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/family.h"
+#include "llm/chat/chat_template.h"
 #include "llm/model/model.h"
 #include "llm/scheduler/scheduler.h"
 #include "llm/tokenizer/tokenizer.h"
@@ -16,7 +17,7 @@ namespace maas::llm {
 class LlmModel final : public LoadedModel {
  public:
   LlmModel(std::shared_ptr<Model> model, std::shared_ptr<const Tokenizer> tokenizer,
-           std::unique_ptr<Scheduler> scheduler, std::string chat_template);
+           std::unique_ptr<Scheduler> scheduler, ChatTemplateInfo chat_info);
   ~LlmModel() override;
 
   std::string family() const override { return "llm"; }
@@ -26,7 +27,8 @@ class LlmModel final : public LoadedModel {
   Model& model() { return *model_; }
   const Tokenizer& tokenizer() const { return *tokenizer_; }
   Scheduler& scheduler() { return *scheduler_; }
-  const std::string& chat_template() const { return chat_template_; }
+  const ChatTemplateInfo& chat_info() const { return chat_info_; }
+  const DetectedChatTemplate& chat_template() const { return chat_template_; }
   std::string architecture() const { return std::string(model_->architecture()); }
 
   // The bytes of a token as generated text (control tokens render as nothing).
@@ -37,7 +39,8 @@ class LlmModel final : public LoadedModel {
   std::shared_ptr<Model> model_;
   std::shared_ptr<const Tokenizer> tokenizer_;
   std::unique_ptr<Scheduler> scheduler_;
-  std::string chat_template_;
+  ChatTemplateInfo chat_info_;
+  DetectedChatTemplate chat_template_;
 };
 
 std::unique_ptr<ModelFamily> make_llm_family();
