@@ -19,16 +19,40 @@ class BpeEncoder : public TextEncoder {
   std::string piece(TokenId id) const override;
 
  private:
-  explicit BpeEncoder(const Vocab& vocab) : vocab_(vocab) {}
+  // A merge of two symbols: its rank (lower merges first) and the token it makes.
+  struct Merge {
+    int rank = -1;
+    TokenId merged = kNoToken;
+  };
+  // Merges keyed by the token ids of their halves, in an open-addressing table.
+  class PairTable {
+   public:
+    void reserve(size_t n);
+    void add(TokenId left, TokenId right, Merge m);  // keeps the first of equal keys
+    Merge find(TokenId left, TokenId right) const;
+
+   private:
+    struct Slot {
+      uint64_t key = ~uint64_t{0};
+      Merge merge;
+    };
+    static uint64_t key_of(TokenId l, TokenId r) { return (uint64_t(uint32_t(l)) << 32) | uint32_t(r); }
+    std::vector<Slot> slots_;
+  };
+
+  explicit BpeEncoder(const Vocab& vocab);
   void add_merge(std::string_view line, int rank);
   // Merges one pre-tokenized word (already in the byte-level alphabet).
   void encode_word(const std::string& word, std::vector<TokenId>& out) const;
-  int rank_of(std::string_view left, std::string_view right, std::string& scratch) const;
 
   const Vocab& vocab_;
   unicode::ByteLevelMap bytes_;
-  std::vector<std::string> merges_;  // "left right", in rank order
-  StringIndex ranks_;                // merge line -> rank
+  TokenId byte_symbol_ids_[256];  // the token of each byte's stand-in character
+  PairTable pair_merges_;         // merges whose halves are both tokens (all, in practice)
+  // Merges with a half that is no token, looked up by their text "left right".
+  std::vector<std::string> text_merges_;
+  std::vector<Merge> text_merge_info_;
+  StringIndex text_merge_index_;
 };
 
 }  // namespace maas::llm

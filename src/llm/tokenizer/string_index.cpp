@@ -17,6 +17,12 @@ uint32_t StringIndex::hash_of(std::string_view s) {
   // FNV-1a, 32 bit: short keys (tokens) hash fast and well enough with linear probing.
   uint32_t h = 2166136261u;
   for (unsigned char c : s) h = (h ^ c) * 16777619u;
+  // Final avalanche (MurmurHash3's fmix32) so the low bits used for the slot are mixed.
+  h ^= h >> 16;
+  h *= 0x85ebca6bu;
+  h ^= h >> 13;
+  h *= 0xc2b2ae35u;
+  h ^= h >> 16;
   return h;
 }
 
