@@ -66,24 +66,15 @@ inline __m512 pair_scales(uint16_t d0, uint16_t d1) {
 
 // Weights of blocks b, b + 1 as 64 unsigned bytes in element order, plus their scales.
 struct PairQ4_0 {
-  // The pair is 36 contiguous bytes [d0, qs0[16], d1, qs1[16]]: one (masked) load, then
-  // word permutes place the nibbles as 128-bit lanes [qs0, qs0, qs1, qs1] and the two
-  // fp16 scales as [d0 x8, d1 x8].
   static __m512i quants(const void* row, int64_t b, int64_t blocks, __m512* scales) {
     const auto* w = static_cast<const BlockQ4_0*>(row) + b;
-    __m512i v;
-    if (b + 4 <= blocks) {
-      v = _mm512_loadu_si512(w);  // 28 bytes of the next pair too, inside the row
-    } else {
-      const int bytes = b + 1 < blocks ? 36 : 18;
-      v = _mm512_maskz_loadu_epi8((uint64_t(1) << bytes) - 1, w);
-    }
-    const __m512i qidx = _mm512_set_epi16(17, 16, 15, 14, 13, 12, 11, 10, 17, 16, 15, 14, 13, 12, 11, 10,
-                                          8, 7, 6, 5, 4, 3, 2, 1, 8, 7, 6, 5, 4, 3, 2, 1);
-    const __m512i didx = _mm512_set_epi16(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-                                          9, 9, 9, 9, 9, 9, 9, 9, 0, 0, 0, 0, 0, 0, 0, 0);
-    *scales = _mm512_cvtph_ps(_mm512_castsi512_si256(_mm512_permutexvar_epi16(didx, v)));
-    __m512i z = _mm512_permutexvar_epi16(qidx, v);
+    const bool second = b + 1 < blocks;
+    const __m128i q0 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(w[0].qs));
+    const __m128i q1 = second ? _mm_loadu_si128(reinterpret_cast<const __m128i*>(w[1].qs))
+                              : _mm_setzero_si128();
+    *scales = pair_scales(w[0].d, second ? w[1].d : 0);
+    __m512i z = _mm512_zextsi256_si512(_mm256_set_m128i(q1, q0));
+    z = _mm512_shuffle_i64x2(z, z, 0x50);  // 128-bit lanes [q0, q0, q1, q1]
     z = _mm512_srlv_epi64(z, _mm512_set_epi64(4, 4, 0, 0, 4, 4, 0, 0));
     return _mm512_and_si512(z, _mm512_set1_epi8(0x0F));
   }
@@ -409,17 +400,49 @@ void q6_k_row(const MatmulArgs& a, int64_t r, int64_t t0) {
   for (int t = 0; t < T; ++t) a.y[(t0 + t) * a.y_stride + r] = _mm512_reduce_add_ps(acc[t]);
 }
 
-template <void (*Row1)(const MatmulArgs&, int64_t, int64_t), void (*Row2)(const MatmulArgs&, int64_t, int64_t),
-          void (*Row3)(const MatmulArgs&, int64_t, int64_t), void (*Row4)(const MatmulArgs&, int64_t, int64_t)>
+template <int T>
+struct Q4KRow {
+  static void run(const MatmulArgs& a, int64_t r, int64_t t0) { q4_k_row<T>(a, r, t0); }
+};
+template <int T>
+struct Q6KRow {
+  static void run(const MatmulArgs& a, int64_t r, int64_t t0) { q6_k_row<T>(a, r, t0); }
+};
+
+// Each weight row is unpacked once per 8 tokens (and stays in L1 between them).
+template <template <int> class Row>
 void k_rows(const MatmulArgs& a, int64_t r0, int64_t r1) {
   for (int64_t r = r0; r < r1; ++r) {
     int64_t t = 0;
-    for (; t + 4 <= a.n_tokens; t += 4) Row4(a, r, t);
+    for (; t + 8 <= a.n_tokens; t += 8) Row<8>::run(a, r, t);
     switch (a.n_tokens - t) {
-      case 3: Row3(a, r, t); break;
-      case 2: Row2(a, r, t); break;
-      case 1: Row1(a, r, t); break;
+      case 7: Row<7>::run(a, r, t); break;
+      case 6: Row<6>::run(a, r, t); break;
+      case 5: Row<5>::run(a, r, t); break;
+      case 4: Row<4>::run(a, r, t); break;
+      case 3: Row<3>::run(a, r, t); break;
+      case 2: Row<2>::run(a, r, t); break;
+      case 1: Row<1>::run(a, r, t); break;
       default: break;
+    }
+  }
+}
+
+// Q8_K activations (as quantize_row_q8_k, vectorised; identical results).
+void quantize_q8_k(const float* x, void* out, int64_t cols) {
+  auto* blocks = static_cast<BlockQ8_K*>(out);
+  for (int64_t b = 0; b < cols / kQKK; ++b, x += kQKK) {
+    __m512 amax = _mm512_setzero_ps();
+#pragma GCC unroll 16
+    for (int i = 0; i < 16; ++i) amax = _mm512_max_ps(amax, _mm512_abs_ps(_mm512_loadu_ps(x + 16 * i)));
+    const float d = _mm512_reduce_max_ps(amax) / 127.0f;
+    const __m512 id = _mm512_set1_ps(d != 0 ? 1.0f / d : 0.0f);
+    blocks[b].d = d;
+#pragma GCC unroll 16
+    for (int i = 0; i < 16; ++i) {
+      const __m512i q = _mm512_cvtps_epi32(_mm512_mul_ps(_mm512_loadu_ps(x + 16 * i), id));
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(blocks[b].qs + 16 * i), _mm512_cvtsepi32_epi8(q));
+      blocks[b].bsums[i] = int16_t(_mm512_reduce_add_epi32(q));
     }
   }
 }
@@ -629,8 +652,10 @@ void fill_avx512_kernels(Kernels& k) {
   k.bf16 = {nullptr, nullptr, float_rows<LoadBF16>, 4};
   k.q4_0 = {q8x_row_bytes, quantize_q8x, q_rows<RowQ4_0, PairQ4_0>, kGroupRows};
   k.q8_0 = {q8x_row_bytes, quantize_q8x, q_rows<RowQ8_0, PairQ8_0>, kGroupRows};
-  k.q4_k.rows = k_rows<q4_k_row<1>, q4_k_row<2>, q4_k_row<3>, q4_k_row<4>>;
-  k.q6_k.rows = k_rows<q6_k_row<1>, q6_k_row<2>, q6_k_row<3>, q6_k_row<4>>;
+  k.q4_k.rows = k_rows<Q4KRow>;
+  k.q4_k.quantize_act = quantize_q8_k;
+  k.q6_k.rows = k_rows<Q6KRow>;
+  k.q6_k.quantize_act = quantize_q8_k;
   k.vec = {dot, axpy, add, mul, scale, sum_squares, max, exp_sub_sum, silu_mul};
 }
 
