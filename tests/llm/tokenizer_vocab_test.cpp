@@ -159,6 +159,21 @@ TEST(TokenizerVocab, ClearErrors) {
   expect_error(w, "merges is an array of int32");
 }
 
+TEST(TokenizerVocab, MergesThroughSymbolsThatAreNoTokens) {
+  // "q u" makes "qu", which is no token; "qu e" then makes the token "que".
+  TinyBpe v;
+  v.merges.push_back("q u");
+  v.merges.push_back("qu e");
+  v.add("que");
+  const TokenId que = static_cast<TokenId>(v.tokens.size() - 1);
+  testing::GgufTempDir dir;
+  auto tok = load(v.writer("qwen2"), dir);
+  ASSERT_TRUE(tok.is_ok()) << tok.status().message();
+  EXPECT_EQ((*tok)->encode("que"), Ids{que});
+  EXPECT_EQ((*tok)->encode("qu"), (Ids{'q', 'u'})) << "no token for the symbol: its bytes";
+  EXPECT_EQ((*tok)->decode((*tok)->encode("queue qu")), "queue qu");
+}
+
 TEST(TokenizerVocab, OutOfRangeSpecialIdsKeepDefaults) {
   testing::GgufTempDir dir;
   GgufWriter w = TinyBpe().writer("qwen2");
