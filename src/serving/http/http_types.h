@@ -3,6 +3,7 @@
 
 #include <functional>
 #include <map>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -44,6 +45,17 @@ class StreamWriter {
   virtual bool is_alive() const = 0;
 };
 
+// What a request consumed, filled in by the handler (for streams: when the stream ends)
+// and read by request observers (usage metering, metrics). Never sent to the client.
+struct RequestUsage {
+  std::string model;          // registry model name
+  int64_t version = 0;
+  int64_t prompt_tokens = 0;
+  int64_t completion_tokens = 0;
+  int64_t items = 0;          // non-LLM families: predictions / items returned
+  double time_to_first_token_seconds = -1;  // streams: when the first token went out
+};
+
 struct HttpResponse {
   int status = 200;
   Headers headers;
@@ -51,6 +63,8 @@ struct HttpResponse {
   std::string body;
   // When set, the body is produced by this function as a chunked stream instead.
   std::function<void(StreamWriter&)> stream;
+  // Shared with the stream function so it can fill it in as it goes.
+  std::shared_ptr<RequestUsage> usage;
 
   static HttpResponse json(const nlohmann::json& value, int status = 200);
   static HttpResponse text(std::string body, std::string content_type = "text/plain; charset=utf-8", int status = 200);

@@ -144,20 +144,25 @@ HttpResponse respond_once(ChatCall& c, Generation& gen) {
                                          {"choices", out},
                                          {"usage", usage_json(static_cast<int64_t>(c.prompt.size()), completion_tokens)}});
   add_route_headers(res, c.routed);
+  res.usage->prompt_tokens = static_cast<int64_t>(c.prompt.size());
+  res.usage->completion_tokens = completion_tokens;
   return res;
 }
 
 HttpResponse respond_stream(std::shared_ptr<ChatCall> c, std::shared_ptr<Generation> gen) {
   HttpResponse res = sse_response();
   add_route_headers(res, c->routed);
-  res.stream = [c, gen](StreamWriter& w) {
+  res.stream = [c, gen, usage = res.usage](StreamWriter& w) {
+    usage->prompt_tokens = static_cast<int64_t>(c->prompt.size());
+    Stopwatch clock;
     for (int i = 0; i < c->sampling.n; ++i)
       if (!send_event(w, chunk(*c, i, {{"role", "assistant"}, {"content", ""}}, nullptr, nullptr))) return;
-    int64_t completion_tokens = 0;
+    int64_t& completion_tokens = usage->completion_tokens;
     Status st = gen->drive(
         [&](const llm::JobEvent& e) {
           if (e.kind == llm::JobEvent::Kind::kToken) {
             if (e.token.text.empty()) return true;
+            if (usage->time_to_first_token_seconds < 0) usage->time_to_first_token_seconds = clock.seconds();
             json lp = nullptr;
             if (c->logprobs && e.token.token >= 0)
               lp = {{"content", json::array({token_logprob_json(e.token, c->model->tokenizer())})}};

@@ -162,15 +162,19 @@ HttpResponse respond_once(CompletionCall& c, Generation& gen) {
                {"usage", usage_json(prompt_tokens, completion_tokens)}};
   HttpResponse res = HttpResponse::json(body);
   add_route_headers(res, c.routed);
+  res.usage->prompt_tokens = prompt_tokens;
+  res.usage->completion_tokens = completion_tokens;
   return res;
 }
 
 HttpResponse respond_stream(std::shared_ptr<CompletionCall> c, std::shared_ptr<Generation> gen) {
   HttpResponse res = sse_response();
   add_route_headers(res, c->routed);
-  res.stream = [c, gen](StreamWriter& w) {
+  res.stream = [c, gen, usage = res.usage](StreamWriter& w) {
     const size_t n = static_cast<size_t>(c->sampling.n);
-    int64_t completion_tokens = 0;
+    int64_t& completion_tokens = usage->completion_tokens;
+    for (const auto& p : c->prompts) usage->prompt_tokens += static_cast<int64_t>(p.size());
+    Stopwatch clock;
     if (c->echo) {
       for (size_t i = 0; i < c->prompts.size() * n; ++i)
         if (!send_event(w, chunk_json(*c, i, c->prompt_texts[i / n], nullptr, nullptr))) return;
@@ -182,6 +186,7 @@ HttpResponse respond_stream(std::shared_ptr<CompletionCall> c, std::shared_ptr<G
             json lp = nullptr;
             if (c->logprobs && e.token.token >= 0) lp = logprobs_json({&e.token}, c->model->tokenizer(), 0);
             if (e.token.text.empty() && lp.is_null()) return true;
+            if (usage->time_to_first_token_seconds < 0) usage->time_to_first_token_seconds = clock.seconds();
             return send_event(w, chunk_json(*c, index, e.token.text, lp, nullptr));
           }
           if (e.kind == llm::JobEvent::Kind::kDone) {
@@ -196,8 +201,7 @@ HttpResponse respond_stream(std::shared_ptr<CompletionCall> c, std::shared_ptr<G
       return;
     }
     if (c->sampling.include_usage) {
-      int64_t prompt_tokens = 0;
-      for (const auto& p : c->prompts) prompt_tokens += static_cast<int64_t>(p.size());
+      const int64_t prompt_tokens = usage->prompt_tokens;
       json last = {{"id", c->id},      {"object", "text_completion"},  {"created", c->created},
                    {"model", c->routed.requested}, {"system_fingerprint", "maas"}, {"choices", json::array()},
                    {"usage", usage_json(prompt_tokens, completion_tokens)}};

@@ -129,6 +129,8 @@ Result<HttpResponse> handle_embeddings(ServingContext& ctx, HttpRequest& req) {
                                          {"model", model_name},
                                          {"usage", {{"prompt_tokens", tokens}, {"total_tokens", tokens}}}});
   add_route_headers(res, routed);
+  res.usage->prompt_tokens = tokens;
+  res.usage->items = static_cast<int64_t>(inputs.size());
   return res;
 }
 

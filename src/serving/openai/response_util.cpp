@@ -16,6 +16,9 @@ nlohmann::json usage_json(int64_t prompt_tokens, int64_t completion_tokens) {
 void add_route_headers(HttpResponse& res, const RoutedModel& routed) {
   for (const auto& [k, v] : routed.headers) res.set_header(k, v);
   res.set_header("X-Maas-Model-Version", routed.version.model + ":" + std::to_string(routed.version.version));
+  res.usage = std::make_shared<RequestUsage>();
+  res.usage->model = routed.version.model;
+  res.usage->version = routed.version.version;
 }
 
 nlohmann::json stream_error(const Status& status) {
