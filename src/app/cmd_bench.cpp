@@ -25,6 +25,7 @@ struct BenchOptions {
   int generate = 64;
   int threads = 0;
   int reps = 3;
+  int batch = 1;  // sequences decoded together in the tg test
 };
 
 double median(std::vector<double> v) {
@@ -71,30 +72,37 @@ Result<Rate> time_prompt(llm::Model& model, llm::KvCache& cache, const std::vect
   return rate;
 }
 
-// n single-token steps from an empty cache.
-Result<Rate> time_generation(llm::Model& model, llm::KvCache& cache, int n, int32_t first) {
-  MAAS_ASSIGN_OR_RETURN(llm::SeqId seq, cache.allocate());
-  llm::Batch b{{{seq, {first}, 0, false}}};
+// n single-token steps from an empty cache, for `sequences` sequences decoded together
+// (one forward step carries one token of each); the rate counts all their tokens.
+Result<Rate> time_generation(llm::Model& model, llm::KvCache& cache, int n, int sequences, int32_t first) {
+  llm::Batch b;
+  for (int s = 0; s < sequences; ++s) {
+    MAAS_ASSIGN_OR_RETURN(llm::SeqId seq, cache.allocate());
+    b.seqs.push_back({seq, {first + s}, 0, false});
+  }
   RateClock clock(model.threads());
   for (int i = 0; i < n; ++i) {
     auto r = model.forward(b, cache);
     if (!r.is_ok()) return r.status();
-    auto logits = r->last_logits(0);
-    b.seqs[0].tokens = {static_cast<int32_t>(std::max_element(logits.begin(), logits.end()) - logits.begin())};
-    b.seqs[0].start_pos += 1;
+    for (size_t s = 0; s < b.seqs.size(); ++s) {
+      auto logits = r->last_logits(s);
+      b.seqs[s].tokens = {static_cast<int32_t>(std::max_element(logits.begin(), logits.end()) - logits.begin())};
+      b.seqs[s].start_pos += 1;
+    }
   }
-  const Rate rate = clock.rate(n);
-  cache.release(seq);
+  const Rate rate = clock.rate(static_cast<double>(n) * sequences);
+  for (const auto& s : b.seqs) cache.release(s.seq);
   return rate;
 }
 
 Status bench(const BenchOptions& o) {
-  if (o.prompt < 1 || o.generate < 1 || o.reps < 1) return invalid_argument("-p, -n and -r must be positive");
+  if (o.prompt < 1 || o.generate < 1 || o.reps < 1 || o.batch < 1)
+    return invalid_argument("-p, -n, -r and -b must be positive");
   MAAS_ASSIGN_OR_RETURN(auto model, llm::Model::load(o.model, {o.threads}));
   const llm::Hparams& hp = model->hparams();
   const int64_t n_ctx = std::max(o.prompt, o.generate + 1);
   if (n_ctx > hp.n_ctx_train) return invalid_argument("-p/-n exceed the model's context of {}", hp.n_ctx_train);
-  MAAS_ASSIGN_OR_RETURN(llm::KvCache cache, model->make_cache({1, n_ctx}));
+  MAAS_ASSIGN_OR_RETURN(llm::KvCache cache, model->make_cache({o.batch, n_ctx}));
 
   std::mt19937 rng(1234);
   std::vector<int32_t> prompt(static_cast<size_t>(o.prompt));
@@ -108,7 +116,7 @@ Status bench(const BenchOptions& o) {
     pp.push_back(v);
   }
   for (int r = 0; r < o.reps; ++r) {
-    MAAS_ASSIGN_OR_RETURN(Rate v, time_generation(*model, cache, o.generate, prompt[0]));
+    MAAS_ASSIGN_OR_RETURN(Rate v, time_generation(*model, cache, o.generate, o.batch, prompt[0] % static_cast<int32_t>(hp.n_vocab - o.batch)));
     tg.push_back(v);
   }
   const double rss_mib = peak_rss_mib();  // before the bandwidth probe's buffer
@@ -133,13 +141,16 @@ Status bench(const BenchOptions& o) {
     return std::pair(median(wall), median(cpu));
   };
   row("pp" + std::to_string(o.prompt), pp);
-  const auto [tg_wall, tg_cpu] = row("tg" + std::to_string(o.generate), tg);
+  const std::string tg_name = "tg" + std::to_string(o.generate) + (o.batch > 1 ? "x" + std::to_string(o.batch) : "");
+  const auto [tg_wall, tg_cpu] = row(tg_name, tg);
+  // Each step reads the weights once for all sequences of the batch.
+  const double steps_wall = tg_wall / o.batch, steps_cpu = tg_cpu / o.batch;
   std::printf("peak RSS %.0f MiB\n", rss_mib);
   const double bytes = static_cast<double>(model->weight_bytes());
   std::printf("read bandwidth %.2f GB/s (%.2f per CPU-second); generation reads %.2f GB/s of weights = %.0f%% of it "
               "(%.0f%% per CPU-second)\n",
-              bandwidth.wall / 1e9, bandwidth.cpu_time / 1e9, bytes * tg_wall / 1e9, 100.0 * bytes * tg_wall / bandwidth.wall,
-              100.0 * bytes * tg_cpu / bandwidth.cpu_time);
+              bandwidth.wall / 1e9, bandwidth.cpu_time / 1e9, bytes * steps_wall / 1e9, 100.0 * bytes * steps_wall / bandwidth.wall,
+              100.0 * bytes * steps_cpu / bandwidth.cpu_time);
   return Status::ok();
 }
 
@@ -153,6 +164,7 @@ void add_bench_command(CLI::App& app) {
   sub->add_option("-n,--gen", o->generate, "Generated tokens (tg test)")->capture_default_str();
   sub->add_option("-t,--threads", o->threads, "Threads (0 = all cores)")->capture_default_str();
   sub->add_option("-r,--reps", o->reps, "Repetitions (median reported)")->capture_default_str();
+  sub->add_option("-b,--batch", o->batch, "Sequences decoded together in the tg test")->capture_default_str();
   on_run(sub, [o] { return bench(*o); });
 }
 

@@ -33,7 +33,9 @@ class ModelLoad : public ::testing::Test {
   // All tensors except `skip`, passed through unchanged.
   static void copy_tensors(GgufWriter& w, const GgufFile& f, const std::string& skip = "") {
     for (const GgufTensor& t : f.tensors())
-      if (t.name != skip) EXPECT_TRUE(w.add_tensor_view(t.name, t.type, t.dims, t.data, t.nbytes).is_ok());
+      if (t.name != skip) {
+        EXPECT_TRUE(w.add_tensor_view(t.name, t.type, t.dims, t.data, t.nbytes).is_ok());
+      }
   }
 
   testing::GgufTempDir dir_;

@@ -135,7 +135,9 @@ TEST(Sampling, TopLogprobsAreSortedAndSumToAtMostOne) {
   for (size_t i = 0; i < t.top.size(); ++i) {
     sum += std::exp(t.top[i].logprob);
     EXPECT_LE(t.top[i].logprob, 0.0f);
-    if (i > 0) EXPECT_GE(t.top[i - 1].logprob, t.top[i].logprob);
+    if (i > 0) {
+      EXPECT_GE(t.top[i - 1].logprob, t.top[i].logprob);
+    }
   }
   EXPECT_LE(sum, 1.0 + 1e-6);
   EXPECT_EQ(t.top[0].token, argmax(logits));

@@ -85,7 +85,7 @@ SampledToken Sampler::sample(std::span<const float> logits) {
   return out;
 }
 
-int32_t Sampler::draw(std::vector<float>& l) {
+int32_t Sampler::draw(const std::vector<float>& l) {
   // Candidates, most likely first; top-k keeps only the first k.
   std::vector<Candidate> c;
   c.reserve(l.size());

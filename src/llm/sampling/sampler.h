@@ -41,7 +41,7 @@ class Sampler {
   std::vector<float> adjusted_logits(std::span<const float> logits) const;
 
  private:
-  int32_t draw(std::vector<float>& logits);
+  int32_t draw(const std::vector<float>& logits);
 
   SamplingParams p_;
   std::mt19937_64 rng_;
