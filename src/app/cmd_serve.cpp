@@ -19,6 +19,7 @@ struct ServeFlags {
   serving::ServiceOptions options;
   std::string config_path;
   std::string log_level = "info";
+  uint64_t memory_budget_mb = 0;
 };
 
 // Waits for SIGTERM/SIGINT on a dedicated thread (the signals are blocked everywhere
@@ -83,6 +84,23 @@ void add_serve_command(CLI::App& app) {
   sub->add_option("--log-level", flags->log_level, "debug|info|warn|error")
       ->check(CLI::IsMember({"debug", "info", "warn", "error"}));
   sub->add_flag("--log-bodies", o.http.log_bodies, "Log request bodies (off by default: prompts are private)");
+  sub->add_option("--max-sequences", o.load.max_sequences, "Sequences each LLM decodes together (KV slots)")
+      ->check(CLI::Range(1, 256));
+  sub->add_option("--max-queue", o.load.max_queue, "Requests waiting per LLM before 429")->check(CLI::Range(0, 100000));
+  sub->add_option("--threads", o.load.threads, "Compute threads per model (0: all cores)")->check(CLI::Range(0, 1024));
+  sub->add_option("--context", o.load.context_length, "Context length per sequence (0: the model's)")
+      ->check(CLI::Range(0, 1 << 20));
+  sub->add_flag("--kv-f16", o.load.kv_cache_f16, "Store the KV cache in F16 (half the memory)");
+  sub->add_option("--memory-budget-mb", flags->memory_budget_mb, "Evict least-recently-used models above this (0: no limit)");
+  sub->add_option("--request-timeout", o.request_timeout_seconds, "Seconds before a generation request gives 504")
+      ->check(CLI::Range(1, 86400));
+  sub->add_flag("--auto-rollback", o.rollout.auto_rollback,
+                "Revert a canary whose error rate or p95 latency exceeds the bounds against stable");
+  sub->add_option("--rollback-max-error-delta", o.rollout.max_error_rate_delta, "Canary error rate - stable's (default 0.05)");
+  sub->add_option("--rollback-max-p95-ratio", o.rollout.max_p95_ratio, "Canary p95 / stable p95 (default 2.0)");
+  sub->add_option("--rollback-min-requests", o.rollout.min_requests, "Requests per version before judging (default 20)");
+  sub->add_option("--artifact-retention-days", o.artifact_retention_days,
+                  "Purge artifacts of versions retired this long ago, unless pinned (-1: never)");
   sub->add_flag("--enable-debug-routes", o.enable_debug_routes, "Test-only routes (e.g. a slow request)");
 
   on_run(sub, [sub, flags]() -> Status {
@@ -99,6 +117,7 @@ void add_serve_command(CLI::App& app) {
     pthread_sigmask(SIG_BLOCK, &set, nullptr);
     signal(SIGPIPE, SIG_IGN);
 
+    flags->options.memory_budget_bytes = flags->memory_budget_mb << 20;
     serving::Service service(flags->options);
     MAAS_RETURN_IF_ERROR(service.start());
     return run_until_signal(service, flags->options.http.drain_timeout_seconds);

@@ -7,6 +7,7 @@
 
 #include "registry/store.h"
 #include "serving/model_manager.h"
+#include "serving/traffic.h"
 
 namespace maas::serving {
 
@@ -14,6 +15,7 @@ struct ServingContext {
   registry::Registry& registry;
   const FamilyTable& families;
   ModelManager& models;
+  TrafficCache& traffic;
   int max_json_depth = 64;
 };
 

@@ -1,15 +1,35 @@
 #include "serving/model_router.h"
 
 #include "core/clock.h"
+#include <random>
+
+#include "registry/model_ref.h"
 #include "registry/store.h"
 
 namespace maas::serving {
 
-Result<RoutedModel> route_model(ServingContext& ctx, const std::string& requested, const std::string& family,
-                                const std::string& sticky_key) {
-  (void)sticky_key;
+Result<RoutedModel> route_model(ServingContext& ctx, HttpRequest& req, const std::string& requested,
+                                const std::string& family, const std::string& user) {
+  const std::string sticky_key = !user.empty() ? user : req.header("Authorization");
   if (requested.empty()) return invalid_argument("'model' is required").with_field("model");
-  Result<registry::VersionInfo> found = ctx.registry.get_version(requested);
+  // A bare model name follows its traffic table (canary weights, sticky per caller).
+  std::string reference = requested;
+  std::vector<int64_t> shadows;
+  Result<registry::ModelRef> ref = registry::parse_model_ref(requested);
+  if (ref.is_ok() && !ref->version && !ref->alias) {
+    const std::vector<registry::TrafficEntry> table = ctx.traffic.get(ref->name);
+    double u = 0;
+    if (!sticky_key.empty()) {
+      u = sticky_draw(ref->name, sticky_key);
+    } else {
+      thread_local std::mt19937_64 rng{std::random_device{}()};
+      u = std::uniform_real_distribution<double>(0.0, 1.0)(rng);
+    }
+    if (std::optional<int64_t> v = pick_version(table, u)) reference = ref->name + ":" + std::to_string(*v);
+    for (const auto& e : table)
+      if (e.shadow) shadows.push_back(e.version);
+  }
+  Result<registry::VersionInfo> found = ctx.registry.get_version(reference);
   if (!found.is_ok()) {
     if (found.status().code() == Code::kNotFound || found.status().code() == Code::kInvalidArgument)
       return not_found("The model '{}' does not exist ({})", requested, found.status().message()).with_field("model");
@@ -18,6 +38,9 @@ Result<RoutedModel> route_model(ServingContext& ctx, const std::string& requeste
   RoutedModel routed;
   routed.requested = requested;
   routed.version = std::move(found).value();
+  routed.shadows = std::move(shadows);
+  req.routed_model = routed.version.model;
+  req.routed_version = routed.version.version;
   const registry::VersionInfo& v = routed.version;
   if (v.family != family)
     return invalid_argument("model '{}' is a '{}' model; this endpoint serves '{}' models", requested, v.family, family)

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/family.h"
+#include "serving/http/http_types.h"
 #include "registry/types.h"
 #include "serving/context.h"
 
@@ -20,11 +21,13 @@ struct RoutedModel {
   registry::VersionInfo version;
   std::shared_ptr<LoadedModel> model;
   std::vector<std::pair<std::string, std::string>> headers;  // to add to the response
+  std::vector<int64_t> shadows;  // versions that get a copy of this request (traffic table)
 };
 
 // `family` must match the version's family (else 400 naming the model's family).
-// `sticky_key` (user field or API key) keeps a caller on one version of a traffic split.
-Result<RoutedModel> route_model(ServingContext& ctx, const std::string& requested, const std::string& family,
-                                const std::string& sticky_key);
+// The request's `user` field (else its API key) keeps a caller on one version of a
+// traffic split. Records the chosen version on `req` (routed_model/routed_version).
+Result<RoutedModel> route_model(ServingContext& ctx, HttpRequest& req, const std::string& requested,
+                                const std::string& family, const std::string& user);
 
 }  // namespace maas::serving

@@ -5,7 +5,6 @@
 #include <thread>
 
 #include "core/files.h"
-#include "core/hash.h"
 #include "core/log.h"
 #include "registry/store.h"
 #include "serving/context.h"
@@ -13,6 +12,9 @@
 #include "serving/http/errors.h"
 #include "serving/routes/admin_routes.h"
 #include "serving/routes/health_routes.h"
+#include "serving/routes/lifecycle_routes.h"
+#include "serving/reconciler.h"
+#include "serving/shadow_runner.h"
 #include "serving/routes/model_list_routes.h"
 #include "serving/openai/chat.h"
 #include "serving/openai/completions.h"
@@ -25,13 +27,20 @@ struct Service::State {
       : server(o.http), registry(std::move(reg)) {
     register_families(families);
     models = std::make_unique<ModelManager>(families, o.load, o.memory_budget_bytes);
+    traffic = std::make_unique<TrafficCache>(*registry, std::chrono::milliseconds(1000));
   }
   HttpServer server;
   std::unique_ptr<registry::Registry> registry;
   FamilyTable families;
   std::unique_ptr<ModelManager> models;
+  std::unique_ptr<TrafficCache> traffic;
   std::unique_ptr<ServingContext> ctx;
+  std::unique_ptr<RolloutMonitor> monitor;
+  std::unique_ptr<ShadowRunner> shadows;
+  std::unique_ptr<Reconciler> reconciler;  // last: stops first
 };
+
+
 
 namespace {
 
@@ -45,21 +54,17 @@ std::pair<std::string, std::string> split_model_flag(const std::string& flag) {
   return {stem, flag};
 }
 
-// Registers the file unless this model already has the same bytes; returns the version.
+// Registers the file (or finds the version that already has its bytes).
 Result<registry::VersionInfo> register_start_model(registry::Registry& reg, const FamilyTable& families,
                                                    const std::string& flag) {
   auto [name, path] = split_model_flag(flag);
-  MAAS_ASSIGN_OR_RETURN(std::string sha, sha256_file(path));
-  if (Result<registry::ModelDetails> existing = reg.get_model(name); existing.is_ok()) {
-    for (const auto& v : existing->versions)
-      if (v.sha256 == sha) return v;
-  }
   registry::ImportRequest ir;
   ir.path = path;
   ir.name = name;
   ir.family = "llm";
   ir.format = "gguf";
   ir.actor = "serve --model";
+  ir.reuse_existing = true;
   MAAS_ASSIGN_OR_RETURN(registry::ImportResult r, reg.import_model(ir, validator_for(families, "llm")));
   return r.version;
 }
@@ -78,7 +83,7 @@ Status Service::start() {
   state_ = std::make_unique<State>(options_, std::move(reg));
   State* st = state_.get();
   st->ctx = std::make_unique<ServingContext>(
-      ServingContext{*st->registry, st->families, *st->models, options_.http.max_json_depth});
+      ServingContext{*st->registry, st->families, *st->models, *st->traffic, options_.http.max_json_depth});
 
   for (const std::string& flag : options_.models) {
     Result<registry::VersionInfo> v = register_start_model(*st->registry, st->families, flag);
@@ -87,7 +92,24 @@ Status Service::start() {
     st->models->want(load_target(*v), /*pinned=*/true);
   }
 
+  st->monitor = std::make_unique<RolloutMonitor>(*st->ctx, options_.rollout);
+  st->shadows = std::make_unique<ShadowRunner>(*st->monitor);
+  st->server.add_observer([st](const HttpRequest& req, const Route* route, const HttpResponse& res, double seconds) {
+    if (req.routed_model.empty()) return;
+    st->monitor->observe(req.routed_model, req.routed_version, res.status >= 500, seconds);
+    if (!route || !res.usage || res.status != 200) return;
+    for (int64_t v : res.usage->shadow_versions)
+      if (v != req.routed_version)
+        st->shadows->submit(route->handler, req, req.routed_model, v, res.usage->output_text, seconds);
+  });
+  ReconcilerOptions rec;
+  rec.artifact_retention_ms = options_.artifact_retention_days < 0 ? -1 : options_.artifact_retention_days * 86400000LL;
+  st->reconciler = std::make_unique<Reconciler>(*st->ctx, rec);
+
   Router& router = st->server.router();
+  router.get("/admin/v1/models/{name}/rollout", [st](HttpRequest& req) {
+    return HttpResponse::json(st->monitor->report(req.param("name")));
+  }).admin = true;
   add_health_routes(router, [st] {
     Readiness r;
     st->models->all_pinned_ready(&r.waiting_for);
@@ -96,6 +118,7 @@ Status Service::start() {
   });
   add_model_list_routes(router, *st->ctx);
   add_admin_routes(router, *st->ctx);
+  add_lifecycle_routes(router, *st->ctx);
   openai::add_completions_route(router, *st->ctx, {options_.request_timeout_seconds});
   openai::add_chat_route(router, *st->ctx, {options_.request_timeout_seconds});
   openai::add_embeddings_route(router, *st->ctx);

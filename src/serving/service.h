@@ -10,6 +10,7 @@
 #include "core/family.h"
 #include "core/status.h"
 #include "serving/http/server.h"
+#include "serving/rollout_monitor.h"
 
 namespace maas::serving {
 
@@ -21,6 +22,8 @@ struct ServiceOptions {
   LoadOptions load;                    // threads, context, sequences per loaded LLM
   uint64_t memory_budget_bytes = 0;    // 0: unlimited
   int request_timeout_seconds = 600;   // generation requests end with 504 after this
+  RolloutGuardOptions rollout;         // automatic rollback of canaries
+  int64_t artifact_retention_days = 30;  // retired artifacts are purged after this (< 0: never)
   // Test hook: artificial delay (ms) honoured by GET /admin/v1/debug/sleep, only when
   // enabled, to test draining on shutdown.
   bool enable_debug_routes = false;

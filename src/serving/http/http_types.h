@@ -28,6 +28,10 @@ struct HttpRequest {
   std::string body;
   std::string request_id;
   std::string remote_addr;
+  // Set by handlers once the model version is chosen, so observers can attribute
+  // errors (which carry no usage) to it.
+  std::string routed_model;
+  int64_t routed_version = 0;
   // True while the client is still connected (checked by long-running handlers).
   std::function<bool()> is_connection_alive = [] { return true; };
 
@@ -54,6 +58,8 @@ struct RequestUsage {
   int64_t completion_tokens = 0;
   int64_t items = 0;          // non-LLM families: predictions / items returned
   double time_to_first_token_seconds = -1;  // streams: when the first token went out
+  std::vector<int64_t> shadow_versions;  // versions that get a copy of this request
+  std::string output_text;               // first choice's text (for shadow comparison)
 };
 
 struct HttpResponse {

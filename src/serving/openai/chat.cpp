@@ -146,6 +146,7 @@ HttpResponse respond_once(ChatCall& c, Generation& gen) {
   add_route_headers(res, c.routed);
   res.usage->prompt_tokens = static_cast<int64_t>(c.prompt.size());
   res.usage->completion_tokens = completion_tokens;
+  res.usage->output_text = choices.empty() ? "" : choices[0].text;
   return res;
 }
 
@@ -163,6 +164,7 @@ HttpResponse respond_stream(std::shared_ptr<ChatCall> c, std::shared_ptr<Generat
           if (e.kind == llm::JobEvent::Kind::kToken) {
             if (e.token.text.empty()) return true;
             if (usage->time_to_first_token_seconds < 0) usage->time_to_first_token_seconds = clock.seconds();
+            if (e.choice == 0) usage->output_text += e.token.text;
             json lp = nullptr;
             if (c->logprobs && e.token.token >= 0)
               lp = {{"content", json::array({token_logprob_json(e.token, c->model->tokenizer())})}};
@@ -211,7 +213,7 @@ Result<HttpResponse> handle_chat(ServingContext& ctx, const OpenAIOptions& optio
   MAAS_ASSIGN_OR_RETURN(std::string model_name, f.string("model"));
   MAAS_ASSIGN_OR_RETURN(std::vector<llm::ChatMessage> messages, parse_messages(body));
   MAAS_ASSIGN_OR_RETURN(std::optional<std::string> user, f.opt_string("user"));
-  MAAS_ASSIGN_OR_RETURN(call->routed, route_model(ctx, model_name, "llm", user.value_or("")));
+  MAAS_ASSIGN_OR_RETURN(call->routed, route_model(ctx, req, model_name, "llm", user.value_or("")));
   call->model = static_cast<llm::LlmModel*>(call->routed.model.get());
   llm::LlmModel& m = *call->model;
   const llm::Tokenizer& tok = m.tokenizer();

@@ -164,6 +164,7 @@ HttpResponse respond_once(CompletionCall& c, Generation& gen) {
   add_route_headers(res, c.routed);
   res.usage->prompt_tokens = prompt_tokens;
   res.usage->completion_tokens = completion_tokens;
+  res.usage->output_text = choices.empty() ? "" : choices[0].text;
   return res;
 }
 
@@ -187,6 +188,7 @@ HttpResponse respond_stream(std::shared_ptr<CompletionCall> c, std::shared_ptr<G
             if (c->logprobs && e.token.token >= 0) lp = logprobs_json({&e.token}, c->model->tokenizer(), 0);
             if (e.token.text.empty() && lp.is_null()) return true;
             if (usage->time_to_first_token_seconds < 0) usage->time_to_first_token_seconds = clock.seconds();
+            if (index == 0) usage->output_text += e.token.text;
             return send_event(w, chunk_json(*c, index, e.token.text, lp, nullptr));
           }
           if (e.kind == llm::JobEvent::Kind::kDone) {
@@ -219,7 +221,7 @@ Result<HttpResponse> handle_completion(ServingContext& ctx, const OpenAIOptions&
   auto call = std::make_shared<CompletionCall>();
   MAAS_ASSIGN_OR_RETURN(std::string model_name, f.string("model"));
   MAAS_ASSIGN_OR_RETURN(std::optional<std::string> user, f.opt_string("user"));
-  MAAS_ASSIGN_OR_RETURN(call->routed, route_model(ctx, model_name, "llm", user.value_or("")));
+  MAAS_ASSIGN_OR_RETURN(call->routed, route_model(ctx, req, model_name, "llm", user.value_or("")));
   call->model = static_cast<llm::LlmModel*>(call->routed.model.get());
   const llm::Tokenizer& tok = call->model->tokenizer();
   const int max_n = static_cast<int>(call->model->scheduler().stats().kv.max_sequences);

@@ -102,7 +102,7 @@ Result<HttpResponse> handle_embeddings(ServingContext& ctx, HttpRequest& req) {
   MAAS_ASSIGN_OR_RETURN(std::optional<std::string> format, f.opt_string("encoding_format"));
   if (format && *format != "float" && *format != "base64")
     return invalid_argument("'encoding_format' must be 'float' or 'base64'").with_field("encoding_format");
-  MAAS_ASSIGN_OR_RETURN(RoutedModel routed, route_model(ctx, model_name, "llm", user.value_or("")));
+  MAAS_ASSIGN_OR_RETURN(RoutedModel routed, route_model(ctx, req, model_name, "llm", user.value_or("")));
   auto* m = static_cast<llm::LlmModel*>(routed.model.get());
   const int64_t n_embd = m->model().hparams().n_embd;
   MAAS_ASSIGN_OR_RETURN(std::optional<int64_t> dims, f.opt_integer("dimensions", 1, 1 << 20));
@@ -139,7 +139,7 @@ Result<HttpResponse> handle_tokenize(ServingContext& ctx, HttpRequest& req) {
   Fields f(body);
   MAAS_RETURN_IF_ERROR(f.check_known({"model", "prompt", "content", "add_special", "add_special_tokens", "with_pieces"}));
   MAAS_ASSIGN_OR_RETURN(std::string model_name, f.string("model"));
-  MAAS_ASSIGN_OR_RETURN(RoutedModel routed, route_model(ctx, model_name, "llm", ""));
+  MAAS_ASSIGN_OR_RETURN(RoutedModel routed, route_model(ctx, req, model_name, "llm", ""));
   const auto& tok = static_cast<llm::LlmModel*>(routed.model.get())->tokenizer();
   const char* field = f.has("prompt") ? "prompt" : "content";
   MAAS_ASSIGN_OR_RETURN(std::string text, f.string(field));
@@ -162,7 +162,7 @@ Result<HttpResponse> handle_detokenize(ServingContext& ctx, HttpRequest& req) {
   Fields f(body);
   MAAS_RETURN_IF_ERROR(f.check_known({"model", "tokens"}));
   MAAS_ASSIGN_OR_RETURN(std::string model_name, f.string("model"));
-  MAAS_ASSIGN_OR_RETURN(RoutedModel routed, route_model(ctx, model_name, "llm", ""));
+  MAAS_ASSIGN_OR_RETURN(RoutedModel routed, route_model(ctx, req, model_name, "llm", ""));
   const auto& tok = static_cast<llm::LlmModel*>(routed.model.get())->tokenizer();
   if (!f.has("tokens") || !f.raw("tokens").is_array())
     return invalid_argument("'tokens' must be an array of token ids").with_field("tokens");

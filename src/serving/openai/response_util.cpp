@@ -19,6 +19,7 @@ void add_route_headers(HttpResponse& res, const RoutedModel& routed) {
   res.usage = std::make_shared<RequestUsage>();
   res.usage->model = routed.version.model;
   res.usage->version = routed.version.version;
+  res.usage->shadow_versions = routed.shadows;
 }
 
 nlohmann::json stream_error(const Status& status) {
