@@ -4,7 +4,10 @@
 // [d_b x8, d_b+1 x8] and 16 int32 [-sum_b x8, -sum_b+1 x8] (sum = sum of the quants),
 // so a kernel loads a pair's scales and sum corrections lane-aligned with its int32
 // partial sums (8 lanes of 4 products per block). A missing last block of a pair has
-// zero quants, d = 0 and sum = 0.
+// zero quants, d = 0 and sum = 0. The AVX-512 Q4_0 kernels use a variant with the same
+// offsets ("split", see quantize_q8x in x86_avx512.cpp): a pair's quants ordered
+// [b 0-15, b+1 0-15, b 16-31, b+1 16-31] to match Q4_0's nibbles, its lanes
+// [b x4, b+1 x4, b x4, b+1 x4].
 #pragma once
 
 #include <cstddef>

@@ -22,6 +22,10 @@ namespace {
 
 // ---------------------------------------------------------------- activations (Q8X)
 
+// kSplit (the Q4_0 variant of Q8X): a pair's 64 quant bytes are ordered [b 0-15,
+// b+1 0-15, b 16-31, b+1 16-31], matching Q4_0's low / high nibbles so the weights need
+// no lane shuffle, and the pair's scale / sum lanes are [b x4, b+1 x4, b x4, b+1 x4].
+template <bool kSplit>
 void quantize_q8x(const float* x, void* out, int64_t cols) {
   const Q8xLayout l = q8x_layout(cols);
   auto* row = static_cast<uint8_t*>(out);
@@ -29,6 +33,9 @@ void quantize_q8x(const float* x, void* out, int64_t cols) {
   auto* d16 = reinterpret_cast<float*>(row + l.d_offset);
   auto* s16 = reinterpret_cast<int32_t*>(row + l.sum_offset);
   for (int64_t b = 0; b < 2 * l.pairs; ++b) {
+    const int64_t p = b >> 1, h = b & 1;
+    int8_t* first = kSplit ? qs + 64 * p + 16 * h : qs + 32 * b;        // elements 0-15
+    int8_t* second = kSplit ? qs + 64 * p + 32 + 16 * h : qs + 32 * b + 16;  // 16-31
     float d = 0;
     int32_t sum = 0;
     if (b < l.blocks) {
@@ -39,14 +46,22 @@ void quantize_q8x(const float* x, void* out, int64_t cols) {
       const __m512 id = _mm512_set1_ps(d != 0 ? 1.0f / d : 0.0f);
       const __m512i q0 = _mm512_cvtps_epi32(_mm512_mul_ps(x0, id));
       const __m512i q1 = _mm512_cvtps_epi32(_mm512_mul_ps(x1, id));
-      _mm_storeu_si128(reinterpret_cast<__m128i*>(qs + 32 * b), _mm512_cvtsepi32_epi8(q0));
-      _mm_storeu_si128(reinterpret_cast<__m128i*>(qs + 32 * b + 16), _mm512_cvtsepi32_epi8(q1));
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(first), _mm512_cvtsepi32_epi8(q0));
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(second), _mm512_cvtsepi32_epi8(q1));
       sum = _mm512_reduce_add_epi32(_mm512_add_epi32(q0, q1));
     } else {
-      _mm256_storeu_si256(reinterpret_cast<__m256i*>(qs + 32 * b), _mm256_setzero_si256());
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(first), _mm_setzero_si128());
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(second), _mm_setzero_si128());
     }
-    _mm256_storeu_ps(d16 + 8 * b, _mm256_set1_ps(d));
-    _mm256_storeu_si256(reinterpret_cast<__m256i*>(s16 + 8 * b), _mm256_set1_epi32(-sum));
+    if (kSplit) {
+      for (int64_t half : {0, 8}) {
+        _mm_storeu_ps(d16 + 16 * p + half + 4 * h, _mm_set1_ps(d));
+        _mm_storeu_si128(reinterpret_cast<__m128i*>(s16 + 16 * p + half + 4 * h), _mm_set1_epi32(-sum));
+      }
+    } else {
+      _mm256_storeu_ps(d16 + 8 * b, _mm256_set1_ps(d));
+      _mm256_storeu_si256(reinterpret_cast<__m256i*>(s16 + 8 * b), _mm256_set1_epi32(-sum));
+    }
   }
 }
 
@@ -66,23 +81,35 @@ inline __m512 pair_scales(uint16_t d0, uint16_t d1) {
 
 // Weights of blocks b, b + 1 as 64 unsigned bytes in element order, plus their scales.
 struct PairQ4_0 {
+  static constexpr bool kSplit = true;
+  // 256-bit [qs0 | qs1]: low nibbles are elements 0-15, high nibbles 16-31, which is
+  // the kSplit activation order; scales as lanes [d0 x4, d1 x4, d0 x4, d1 x4].
   static __m512i quants(const void* row, int64_t b, int64_t blocks, __m512* scales) {
     const auto* w = static_cast<const BlockQ4_0*>(row) + b;
     const bool second = b + 1 < blocks;
     const __m128i q0 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(w[0].qs));
     const __m128i q1 = second ? _mm_loadu_si128(reinterpret_cast<const __m128i*>(w[1].qs))
                               : _mm_setzero_si128();
-    *scales = pair_scales(w[0].d, second ? w[1].d : 0);
-    __m512i z = _mm512_zextsi256_si512(_mm256_set_m128i(q1, q0));
-    z = _mm512_shuffle_i64x2(z, z, 0x50);  // 128-bit lanes [q0, q0, q1, q1]
-    z = _mm512_srlv_epi64(z, _mm512_set_epi64(4, 4, 0, 0, 4, 4, 0, 0));
-    return _mm512_and_si512(z, _mm512_set1_epi8(0x0F));
+    const uint32_t both = uint32_t(w[0].d) | (uint32_t(second ? w[1].d : 0) << 16);
+    *scales = _mm512_zextps128_ps512(_mm_cvtph_ps(_mm_cvtsi32_si128(int(both))));  // d0, d1
+    const __m256i y = _mm256_set_m128i(q1, q0);
+    const __m256i m = _mm256_set1_epi8(0x0F);
+    return _mm512_inserti64x4(_mm512_zextsi256_si512(_mm256_and_si256(y, m)),
+                              _mm256_and_si256(_mm256_srli_epi16(y, 4), m), 1);
+  }
+  // Scales (d0, d1 in lanes 0-1) times the activation scales (pair lanes 3 and 4 are
+  // blocks b and b + 1), multiplied as 2 floats and then spread over the lanes.
+  static __m512 scale(__m512 dw, const float* xd16) {
+    const __m128 prod = _mm_mul_ps(_mm512_castps512_ps128(dw), _mm_loadu_ps(xd16 + 3));
+    const __m512i idx = _mm512_set_epi32(1, 1, 1, 1, 0, 0, 0, 0, 1, 1, 1, 1, 0, 0, 0, 0);
+    return _mm512_permutexvar_ps(idx, _mm512_zextps128_ps512(prod));
   }
   // sum (q - 8) x = sum q x - 8 sum x: -sum x in each of a block's 8 lanes.
   static __m512i correction(__m512i neg_sums) { return neg_sums; }
 };
 
 struct PairQ8_0 {
+  static constexpr bool kSplit = false;
   static __m512i quants(const void* row, int64_t b, int64_t blocks, __m512* scales) {
     const auto* w = static_cast<const BlockQ8_0*>(row) + b;
     const bool second = b + 1 < blocks;
@@ -94,35 +121,49 @@ struct PairQ8_0 {
     return _mm512_xor_si512(_mm512_inserti64x4(_mm512_zextsi256_si512(q0), q1, 1),
                             _mm512_set1_epi8(char(0x80)));
   }
+  static __m512 scale(__m512 dw, const float* xd16) { return _mm512_mul_ps(dw, _mm512_load_ps(xd16)); }
   // sum (w + 128) x = sum w x + 128 sum x: -16 sum x in each of a block's 8 lanes.
   static __m512i correction(__m512i neg_sums) { return _mm512_slli_epi32(neg_sums, 4); }
 };
 
 // One weight row against T activation rows.
 template <typename Pair, int T>
+inline void q_pair_direct(const Q8xLayout& l, const uint8_t* wrow, const uint8_t* const* x, int64_t p,
+                          __m512* acc) {
+  __m512 dw;
+  const __m512i q = Pair::quants(wrow, 2 * p, l.blocks, &dw);
+  #pragma GCC unroll 16
+  for (int t = 0; t < T; ++t) {
+    const __m512i xq = _mm512_load_si512(x[t] + 64 * p);
+    const __m512i init = Pair::correction(_mm512_load_si512(x[t] + l.sum_offset + 64 * p));
+    const __m512i dot = _mm512_dpbusd_epi32(init, q, xq);
+    const __m512 scale = Pair::scale(dw, reinterpret_cast<const float*>(x[t] + l.d_offset) + 16 * p);
+    acc[t] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(dot), scale, acc[t]);
+  }
+}
+
+// One weight row against T activation rows. Even and odd pairs accumulate separately:
+// with one token a single FMA chain would bound the loop to one pair per FMA latency.
+template <typename Pair, int T>
 void q_row_direct(const MatmulArgs& a, const Q8xLayout& l, int64_t r, int64_t t0) {
   const uint8_t* wrow = a.w + r * a.w_row_bytes;
   const uint8_t* x[T];
-  __m512 acc[T];
+  __m512 even[T], odd[T];
   #pragma GCC unroll 16
   for (int t = 0; t < T; ++t) {
     x[t] = a.x + (t0 + t) * a.x_row_bytes;
-    acc[t] = _mm512_setzero_ps();
+    even[t] = _mm512_setzero_ps();
+    odd[t] = _mm512_setzero_ps();
   }
-  for (int64_t p = 0; p < l.pairs; ++p) {
-    __m512 dw;
-    const __m512i q = Pair::quants(wrow, 2 * p, l.blocks, &dw);
-    #pragma GCC unroll 16
-    for (int t = 0; t < T; ++t) {
-      const __m512i xq = _mm512_load_si512(x[t] + 64 * p);
-      const __m512i init = Pair::correction(_mm512_load_si512(x[t] + l.sum_offset + 64 * p));
-      const __m512i dot = _mm512_dpbusd_epi32(init, q, xq);
-      const __m512 scale = _mm512_mul_ps(dw, _mm512_load_ps(x[t] + l.d_offset + 64 * p));
-      acc[t] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(dot), scale, acc[t]);
-    }
+  int64_t p = 0;
+  for (; p + 2 <= l.pairs; p += 2) {
+    q_pair_direct<Pair, T>(l, wrow, x, p, even);
+    q_pair_direct<Pair, T>(l, wrow, x, p + 1, odd);
   }
+  if (p < l.pairs) q_pair_direct<Pair, T>(l, wrow, x, p, even);
   #pragma GCC unroll 16
-  for (int t = 0; t < T; ++t) a.y[(t0 + t) * a.y_stride + r] = _mm512_reduce_add_ps(acc[t]);
+  for (int t = 0; t < T; ++t)
+    a.y[(t0 + t) * a.y_stride + r] = _mm512_reduce_add_ps(_mm512_add_ps(even[t], odd[t]));
 }
 
 template <typename Pair>
@@ -213,7 +254,7 @@ void repack_group(const MatmulArgs& a, int64_t r, int rows, int64_t blocks, uint
   }
 }
 
-template <int kShift, int T>
+template <int kShift, bool kSplit, int T>
 void gemm_tile(const uint8_t* packed, const MatmulArgs& a, const Q8xLayout& l, int64_t r, int rows,
                int64_t t0) {
   const uint8_t* x[T];
@@ -229,7 +270,10 @@ void gemm_tile(const uint8_t* packed, const MatmulArgs& a, const Q8xLayout& l, i
   }
   for (int64_t b = 0; b < l.blocks; ++b) {
     const uint8_t* pb = packed + b * kPackedBlockBytes;
-    const int64_t lane = (b >> 1) * 16 + (b & 1) * 8;  // this block in the pair vectors
+    // this block's first lane in the pair vectors, and its quants
+    const int64_t lane = (b >> 1) * 16 + (b & 1) * (kSplit ? 4 : 8);
+    const int64_t q_first = kSplit ? (b >> 1) * 64 + (b & 1) * 16 : 32 * b;
+    const int64_t q_second = kSplit ? q_first + 32 : q_first + 16;
     __m512i dot[T];
     #pragma GCC unroll 16
     for (int t = 0; t < T; ++t) dot[t] = _mm512_set1_epi32(xs[t][lane] * (1 << kShift));
@@ -239,7 +283,7 @@ void gemm_tile(const uint8_t* packed, const MatmulArgs& a, const Q8xLayout& l, i
       #pragma GCC unroll 16
       for (int t = 0; t < T; ++t) {
         int32_t xq;
-        std::memcpy(&xq, x[t] + 32 * b + 4 * k, 4);
+        std::memcpy(&xq, x[t] + (k < 4 ? q_first + 4 * k : q_second + 4 * (k - 4)), 4);
         dot[t] = _mm512_dpbusd_epi32(dot[t], wv, _mm512_set1_epi32(xq));
       }
     }
@@ -262,19 +306,20 @@ void q_rows(const MatmulArgs& a, int64_t r0, int64_t r1) {
   const Q8xLayout l = q8x_layout(a.cols);
   uint8_t* packed = packed_scratch(size_t(l.blocks) * kPackedBlockBytes);
   constexpr int S = Row::kShift;
+  constexpr bool P = Pair::kSplit;
   for (int64_t r = r0; r < r1; r += kGroupRows) {
     const int rows = int(r1 - r < kGroupRows ? r1 - r : kGroupRows);
     repack_group<Row>(a, r, rows, l.blocks, packed);
     int64_t t = 0;
-    for (; t + kTokenTile <= a.n_tokens; t += kTokenTile) gemm_tile<S, kTokenTile>(packed, a, l, r, rows, t);
+    for (; t + kTokenTile <= a.n_tokens; t += kTokenTile) gemm_tile<S, P, kTokenTile>(packed, a, l, r, rows, t);
     switch (a.n_tokens - t) {
-      case 7: gemm_tile<S, 7>(packed, a, l, r, rows, t); break;
-      case 6: gemm_tile<S, 6>(packed, a, l, r, rows, t); break;
-      case 5: gemm_tile<S, 5>(packed, a, l, r, rows, t); break;
-      case 4: gemm_tile<S, 4>(packed, a, l, r, rows, t); break;
-      case 3: gemm_tile<S, 3>(packed, a, l, r, rows, t); break;
-      case 2: gemm_tile<S, 2>(packed, a, l, r, rows, t); break;
-      case 1: gemm_tile<S, 1>(packed, a, l, r, rows, t); break;
+      case 7: gemm_tile<S, P, 7>(packed, a, l, r, rows, t); break;
+      case 6: gemm_tile<S, P, 6>(packed, a, l, r, rows, t); break;
+      case 5: gemm_tile<S, P, 5>(packed, a, l, r, rows, t); break;
+      case 4: gemm_tile<S, P, 4>(packed, a, l, r, rows, t); break;
+      case 3: gemm_tile<S, P, 3>(packed, a, l, r, rows, t); break;
+      case 2: gemm_tile<S, P, 2>(packed, a, l, r, rows, t); break;
+      case 1: gemm_tile<S, P, 1>(packed, a, l, r, rows, t); break;
       default: break;
     }
   }
@@ -650,8 +695,8 @@ void fill_avx512_kernels(Kernels& k) {
   k.f32 = {nullptr, nullptr, float_rows<LoadF32>, 4};
   k.f16 = {nullptr, nullptr, float_rows<LoadF16>, 4};
   k.bf16 = {nullptr, nullptr, float_rows<LoadBF16>, 4};
-  k.q4_0 = {q8x_row_bytes, quantize_q8x, q_rows<RowQ4_0, PairQ4_0>, kGroupRows};
-  k.q8_0 = {q8x_row_bytes, quantize_q8x, q_rows<RowQ8_0, PairQ8_0>, kGroupRows};
+  k.q4_0 = {q8x_row_bytes, quantize_q8x<PairQ4_0::kSplit>, q_rows<RowQ4_0, PairQ4_0>, kGroupRows};
+  k.q8_0 = {q8x_row_bytes, quantize_q8x<PairQ8_0::kSplit>, q_rows<RowQ8_0, PairQ8_0>, kGroupRows};
   k.q4_k.rows = k_rows<Q4KRow>;
   k.q4_k.quantize_act = quantize_q8_k;
   k.q6_k.rows = k_rows<Q6KRow>;
