@@ -22,14 +22,15 @@ Result<KvCache> KvCache::create(int64_t n_layer, int64_t kv_dim, const KvCacheOp
   return c;
 }
 
+size_t KvCache::slot_bytes() const { return static_cast<size_t>(n_layer_ * max_tokens_) * row_bytes_; }
+
 Result<SeqId> KvCache::allocate() {
   for (size_t i = 0; i < slots_.size(); ++i) {
     Slot& s = slots_[i];
     if (s.live) continue;
-    const size_t bytes = static_cast<size_t>(n_layer_ * max_tokens_) * row_bytes_;
-    if (s.k.size() != bytes) {
-      s.k.resize(bytes);
-      s.v.resize(bytes);
+    if (!s.k) {
+      s.k.reset(new uint8_t[slot_bytes()]);
+      s.v.reset(new uint8_t[slot_bytes()]);
     }
     s.live = true;
     s.length = 0;
@@ -51,7 +52,7 @@ KvUsage KvCache::usage() const {
   u.tokens_per_sequence = max_tokens_;
   u.bytes_per_token = static_cast<int64_t>(2 * n_layer_ * row_bytes_);
   for (const Slot& s : slots_) {
-    u.bytes_reserved += static_cast<int64_t>(s.k.size() + s.v.size());
+    if (s.k) u.bytes_reserved += static_cast<int64_t>(2 * slot_bytes());
     if (!s.live) continue;
     u.sequences += 1;
     u.tokens += s.length;
@@ -85,8 +86,8 @@ size_t KvCache::row_offset(int layer, int64_t pos) const {
 
 void KvCache::store(int layer, SeqId seq, int64_t pos, const float* k, const float* v) {
   Slot& s = slots_[static_cast<size_t>(seq)];
-  uint8_t* kd = s.k.data() + row_offset(layer, pos);
-  uint8_t* vd = s.v.data() + row_offset(layer, pos);
+  uint8_t* kd = s.k.get() + row_offset(layer, pos);
+  uint8_t* vd = s.v.get() + row_offset(layer, pos);
   if (type_ == tensor::DType::kF32) {
     std::memcpy(kd, k, row_bytes_);
     std::memcpy(vd, v, row_bytes_);
@@ -96,9 +97,8 @@ void KvCache::store(int layer, SeqId seq, int64_t pos, const float* k, const flo
   }
 }
 
-const float* KvCache::rows(const std::vector<uint8_t>& buf, int layer, int64_t n,
-                           std::vector<float>& scratch) const {
-  const uint8_t* src = buf.data() + row_offset(layer, 0);
+const float* KvCache::rows(const uint8_t* buf, int layer, int64_t n, std::vector<float>& scratch) const {
+  const uint8_t* src = buf + row_offset(layer, 0);
   if (type_ == tensor::DType::kF32) return reinterpret_cast<const float*>(src);
   scratch.resize(static_cast<size_t>(n * kv_dim_));
   tensor::dequantize(src, type_, n * kv_dim_, scratch.data());
@@ -106,11 +106,11 @@ const float* KvCache::rows(const std::vector<uint8_t>& buf, int layer, int64_t n
 }
 
 const float* KvCache::keys(int layer, SeqId seq, int64_t n, std::vector<float>& scratch) const {
-  return rows(slots_[static_cast<size_t>(seq)].k, layer, n, scratch);
+  return rows(slots_[static_cast<size_t>(seq)].k.get(), layer, n, scratch);
 }
 
 const float* KvCache::values(int layer, SeqId seq, int64_t n, std::vector<float>& scratch) const {
-  return rows(slots_[static_cast<size_t>(seq)].v, layer, n, scratch);
+  return rows(slots_[static_cast<size_t>(seq)].v.get(), layer, n, scratch);
 }
 
 }  // namespace maas::llm

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 #include "core/status.h"
@@ -67,11 +68,14 @@ class KvCache : public KvAllocator {
   struct Slot {
     bool live = false;
     int64_t length = 0;
-    std::vector<uint8_t> k, v;  // n_layer x max_tokens x row bytes; sized on first use
+    // n_layer x max_tokens x row bytes each, allocated on first use and kept; not
+    // zeroed, so pages are only touched as positions are written.
+    std::unique_ptr<uint8_t[]> k, v;
   };
   KvCache() = default;
   size_t row_offset(int layer, int64_t pos) const;
-  const float* rows(const std::vector<uint8_t>& buf, int layer, int64_t n, std::vector<float>& scratch) const;
+  size_t slot_bytes() const;
+  const float* rows(const uint8_t* buf, int layer, int64_t n, std::vector<float>& scratch) const;
 
   int64_t n_layer_ = 0;
   int64_t kv_dim_ = 0;
