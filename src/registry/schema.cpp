@@ -88,6 +88,62 @@ constexpr const char* kV3 = R"sql(
 ALTER TABLE artifacts ADD COLUMN purged_at_ms INTEGER;
 )sql";
 
+// v4: operations (issue 6). API keys keep only a salted hash of their secret (key_id is
+// the secret's first 12 hex characters, in clear, to find the row); usage rows carry the
+// cost at the price of the moment; the request log holds redacted bodies only.
+constexpr const char* kV4 = R"sql(
+CREATE TABLE api_keys (
+  id            INTEGER PRIMARY KEY,
+  name          TEXT NOT NULL UNIQUE,
+  key_id        TEXT NOT NULL UNIQUE,
+  salt          TEXT NOT NULL,
+  secret_hash   TEXT NOT NULL,
+  role          TEXT NOT NULL CHECK (role IN ('admin','user')),
+  models_json   TEXT NOT NULL DEFAULT '[]',
+  rpm           INTEGER NOT NULL DEFAULT 0 CHECK (rpm >= 0),
+  tpm           INTEGER NOT NULL DEFAULT 0 CHECK (tpm >= 0),
+  budget_usd    REAL CHECK (budget_usd IS NULL OR budget_usd >= 0),
+  log_requests  INTEGER NOT NULL DEFAULT 0 CHECK (log_requests IN (0, 1)),
+  expires_at_ms INTEGER,
+  revoked_at_ms INTEGER,
+  revoked_by    TEXT,
+  rotated_at_ms INTEGER,
+  rotated_by    TEXT,
+  created_at_ms INTEGER NOT NULL,
+  created_by    TEXT NOT NULL
+);
+CREATE TABLE usage (
+  id                INTEGER PRIMARY KEY,
+  time_ms           INTEGER NOT NULL,
+  key_name          TEXT NOT NULL DEFAULT '',
+  model             TEXT NOT NULL DEFAULT '',
+  version           INTEGER,
+  route             TEXT NOT NULL,
+  method            TEXT NOT NULL,
+  status            INTEGER NOT NULL,
+  prompt_tokens     INTEGER NOT NULL DEFAULT 0,
+  completion_tokens INTEGER NOT NULL DEFAULT 0,
+  items             INTEGER NOT NULL DEFAULT 0,
+  latency_ms        REAL NOT NULL,
+  cost_usd          REAL NOT NULL DEFAULT 0,
+  request_id        TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX usage_by_time ON usage(time_ms);
+CREATE INDEX usage_by_key ON usage(key_name, time_ms);
+CREATE INDEX usage_by_model ON usage(model, time_ms);
+CREATE TABLE request_log (
+  id            INTEGER PRIMARY KEY,
+  time_ms       INTEGER NOT NULL,
+  key_name      TEXT NOT NULL,
+  request_id    TEXT NOT NULL,
+  route         TEXT NOT NULL,
+  status        INTEGER NOT NULL,
+  request_body  TEXT NOT NULL,
+  response_body TEXT NOT NULL
+);
+CREATE INDEX request_log_by_key ON request_log(key_name, id);
+)sql";
+
 }  // namespace
 
 const std::vector<Migration>& migrations() {
@@ -95,6 +151,7 @@ const std::vector<Migration>& migrations() {
       {1, "models, artifacts, versions, audit events", kV1},
       {2, "lifecycle: aliases, traffic, sunset and successor", kV2},
       {3, "artifact retention: purged_at", kV3},
+      {4, "operations: api keys, usage, request log", kV4},
   };
   return kAll;
 }
