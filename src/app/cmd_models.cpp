@@ -290,6 +290,51 @@ void add_rollback(CLI::App* models) {
   });
 }
 
+// "1=0.9,2=0.1,3=shadow" -> traffic entries.
+Result<std::vector<registry::TrafficEntry>> parse_traffic(const std::string& text) {
+  std::vector<registry::TrafficEntry> out;
+  size_t pos = 0;
+  while (pos < text.size()) {
+    size_t end = text.find(',', pos);
+    if (end == std::string::npos) end = text.size();
+    const std::string item = text.substr(pos, end - pos);
+    pos = end + 1;
+    const size_t eq = item.find('=');
+    registry::TrafficEntry e;
+    char* stop = nullptr;
+    e.version = std::strtoll(item.c_str(), &stop, 10);
+    if (eq == std::string::npos || stop != item.c_str() + eq || e.version <= 0)
+      return invalid_argument("--traffic: '{}' is not VERSION=WEIGHT or VERSION=shadow", item);
+    const std::string w = item.substr(eq + 1);
+    if (w == "shadow") {
+      e.shadow = true;
+    } else {
+      e.weight = std::strtod(w.c_str(), &stop);
+      if (w.empty() || *stop != '\0' || e.weight < 0) return invalid_argument("--traffic: bad weight '{}'", w);
+    }
+    out.push_back(e);
+  }
+  return out;
+}
+
+void add_rollout(CLI::App* models) {
+  auto f = std::make_shared<LifecycleFlags>();
+  auto* sub = models->add_subcommand("rollout", "Set a model's traffic table: canary weights and shadow versions");
+  sub->add_option("NAME", f->target, "Model name")->required();
+  sub->add_option("--traffic", f->stage, "VERSION=WEIGHT,... (VERSION=shadow for a shadow; empty clears)")->required();
+  add_lifecycle_options(sub, *f);
+  on_run(sub, [f]() -> Status {
+    MAAS_ASSIGN_OR_RETURN(std::vector<registry::TrafficEntry> entries, parse_traffic(f->stage));
+    MAAS_ASSIGN_OR_RETURN(auto reg, open_registry(f->data_dir));
+    MAAS_RETURN_IF_ERROR(reg->set_traffic(f->target, entries, f->actor, f->reason.empty() ? "rollout" : f->reason));
+    std::printf("%s traffic:", f->target.c_str());
+    for (const auto& e : entries)
+      std::printf(" v%lld=%s", static_cast<long long>(e.version), e.shadow ? "shadow" : fmt::format("{:g}", e.weight).c_str());
+    std::printf("%s\n", entries.empty() ? " cleared" : "");
+    return Status::ok();
+  });
+}
+
 void add_history(CLI::App* models) {
   auto f = std::make_shared<ShowFlags>();
   auto* sub = models->add_subcommand("history", "The audit log of a model");
@@ -324,6 +369,8 @@ void add_models_command(CLI::App& app) {
   add_deprecate(models);
   add_transition(models, "retire", "Retire a deprecated version (answers 410 Gone)", registry::Stage::kRetired);
   add_rollback(models);
+  add_models_gate_commands(models);
+  add_rollout(models);
 }
 
 }  // namespace maas::app

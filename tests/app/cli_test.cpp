@@ -72,3 +72,34 @@ TEST(Cli, VersionPrints) {
 
 }  // namespace
 }  // namespace maas::testing
+
+namespace maas::testing {
+namespace {
+
+TEST(CliLifecycle, RolloutSetsTheTrafficTableAndRejectsBadSpecs) {
+  TempDir dir;
+  const std::string data = dir.file("data");
+  const std::string stories = std::string(MAAS_SHARED_DIR) + "/models/stories260K.gguf";
+  ASSERT_EQ(run_maas({"quantize", stories, dir.file("q8.gguf"), "--type", "q8_0"}).exit_code, 0);
+  ASSERT_EQ(run_maas({"models", "import", stories, "--name", "s", "--data-dir", data}).exit_code, 0);
+  ASSERT_EQ(run_maas({"models", "import", dir.file("q8.gguf"), "--name", "s", "--data-dir", data}).exit_code, 0);
+  for (const char* v : {"s:1", "s:2"}) {
+    for (const char* stage : {"testing", "staging"})
+      ASSERT_EQ(run_maas({"models", "transition", v, stage, "--data-dir", data}).exit_code, 0);
+    ASSERT_EQ(run_maas({"models", "promote", v, "--data-dir", data}).exit_code, 0);
+  }
+  CommandResult ok = run_maas({"models", "rollout", "s", "--traffic", "1=0.9,2=0.1", "--reason", "canary", "--data-dir", data});
+  EXPECT_EQ(ok.exit_code, 0) << ok.err;
+  EXPECT_NE(ok.out.find("v1=0.9 v2=0.1"), std::string::npos) << ok.out;
+  CommandResult show = run_maas({"models", "show", "s", "--json", "--data-dir", data});
+  EXPECT_NE(show.out.find("\"weight\": 0.9"), std::string::npos) << show.out;
+  CommandResult bad = run_maas({"models", "rollout", "s", "--traffic", "1=lots", "--data-dir", data});
+  EXPECT_NE(bad.exit_code, 0);
+  EXPECT_NE(bad.err.find("bad weight"), std::string::npos) << bad.err;
+  // Only production versions may take live traffic.
+  CommandResult staged = run_maas({"models", "rollout", "s", "--traffic", "3=1", "--data-dir", data});
+  EXPECT_NE(staged.exit_code, 0);
+}
+
+}  // namespace
+}  // namespace maas::testing
