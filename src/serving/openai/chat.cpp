@@ -17,11 +17,8 @@ namespace {
 using nlohmann::json;
 
 const std::set<std::string>& chat_fields() {
-  static const std::set<std::string> names = [] {
-    std::set<std::string> s = sampling_field_names();
-    s.insert({"model", "messages", "logprobs", "top_logprobs", "response_format"});
-    return s;
-  }();
+  static const std::set<std::string> names =
+      request_field_names({"model", "messages", "logprobs", "top_logprobs", "response_format"});
   return names;
 }
 
@@ -97,13 +94,9 @@ json token_logprob_json(const llm::GeneratedToken& t, const llm::Tokenizer& tok)
 }
 
 json chunk(const ChatCall& c, int index, const json& delta, const json& logprobs, const json& finish) {
-  return {{"id", c.id},
-          {"object", "chat.completion.chunk"},
-          {"created", c.created},
-          {"model", c.routed.requested},
-          {"system_fingerprint", "maas"},
-          {"choices", json::array({{{"index", index}, {"delta", delta}, {"logprobs", logprobs},
-                                    {"finish_reason", finish}}})}};
+  json j = envelope(c.id, "chat.completion.chunk", c.created, c.routed.requested);
+  j["choices"] = json::array({{{"index", index}, {"delta", delta}, {"logprobs", logprobs}, {"finish_reason", finish}}});
+  return j;
 }
 
 HttpResponse respond_once(ChatCall& c, Generation& gen) {
@@ -136,13 +129,10 @@ HttpResponse respond_once(ChatCall& c, Generation& gen) {
                    {"logprobs", c.logprobs ? json{{"content", choices[i].logprobs}} : json(nullptr)},
                    {"finish_reason", choices[i].finish}});
   }
-  HttpResponse res = HttpResponse::json({{"id", c.id},
-                                         {"object", "chat.completion"},
-                                         {"created", c.created},
-                                         {"model", c.routed.requested},
-                                         {"system_fingerprint", "maas"},
-                                         {"choices", out},
-                                         {"usage", usage_json(static_cast<int64_t>(c.prompt.size()), completion_tokens)}});
+  json body = envelope(c.id, "chat.completion", c.created, c.routed.requested);
+  body["choices"] = out;
+  body["usage"] = usage_json(static_cast<int64_t>(c.prompt.size()), completion_tokens);
+  HttpResponse res = HttpResponse::json(body);
   add_route_headers(res, c.routed);
   res.usage->prompt_tokens = static_cast<int64_t>(c.prompt.size());
   res.usage->completion_tokens = completion_tokens;
@@ -177,18 +167,13 @@ HttpResponse respond_stream(std::shared_ptr<ChatCall> c, std::shared_ptr<Generat
           return true;
         },
         [&w] { return w.is_alive(); });
-    if (!st.is_ok()) {
-      if (st.code() != Code::kCancelled) send_event(w, stream_error(st));
-      return;
-    }
+    json usage_chunk = nullptr;
     if (c->sampling.include_usage) {
-      json last = {{"id", c->id},           {"object", "chat.completion.chunk"},
-                   {"created", c->created}, {"model", c->routed.requested},
-                   {"system_fingerprint", "maas"}, {"choices", json::array()},
-                   {"usage", usage_json(static_cast<int64_t>(c->prompt.size()), completion_tokens)}};
-      if (!send_event(w, last)) return;
+      usage_chunk = envelope(c->id, "chat.completion.chunk", c->created, c->routed.requested);
+      usage_chunk["choices"] = json::array();
+      usage_chunk["usage"] = usage_json(usage->prompt_tokens, completion_tokens);
     }
-    send_done(w);
+    end_stream(w, st, usage_chunk);
   };
   return res;
 }

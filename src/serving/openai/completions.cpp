@@ -16,11 +16,7 @@ namespace {
 using nlohmann::json;
 
 const std::set<std::string>& completion_fields() {
-  static const std::set<std::string> names = [] {
-    std::set<std::string> s = sampling_field_names();
-    s.insert({"model", "prompt", "logprobs", "echo", "best_of"});
-    return s;
-  }();
+  static const std::set<std::string> names = request_field_names({"model", "prompt", "logprobs", "echo", "best_of"});
   return names;
 }
 
@@ -104,13 +100,9 @@ struct CompletionCall {
 
 json chunk_json(const CompletionCall& c, size_t index, const std::string& text, const json& logprobs,
                 const json& finish) {
-  return {{"id", c.id},
-          {"object", "text_completion"},
-          {"created", c.created},
-          {"model", c.routed.requested},
-          {"system_fingerprint", "maas"},
-          {"choices", json::array({{{"index", index}, {"text", text}, {"logprobs", logprobs},
-                                    {"finish_reason", finish}}})}};
+  json j = envelope(c.id, "text_completion", c.created, c.routed.requested);
+  j["choices"] = json::array({{{"index", index}, {"text", text}, {"logprobs", logprobs}, {"finish_reason", finish}}});
+  return j;
 }
 
 HttpResponse respond_once(CompletionCall& c, Generation& gen) {
@@ -157,9 +149,9 @@ HttpResponse respond_once(CompletionCall& c, Generation& gen) {
                            {"logprobs", lp},
                            {"finish_reason", ch.finish_reason}});
   }
-  json body = {{"id", c.id},         {"object", "text_completion"},  {"created", c.created},
-               {"model", c.routed.requested}, {"system_fingerprint", "maas"}, {"choices", out_choices},
-               {"usage", usage_json(prompt_tokens, completion_tokens)}};
+  json body = envelope(c.id, "text_completion", c.created, c.routed.requested);
+  body["choices"] = out_choices;
+  body["usage"] = usage_json(prompt_tokens, completion_tokens);
   HttpResponse res = HttpResponse::json(body);
   add_route_headers(res, c.routed);
   res.usage->prompt_tokens = prompt_tokens;
@@ -198,18 +190,13 @@ HttpResponse respond_stream(std::shared_ptr<CompletionCall> c, std::shared_ptr<G
           return true;
         },
         [&w] { return w.is_alive(); });
-    if (!st.is_ok()) {
-      if (st.code() != Code::kCancelled) send_event(w, stream_error(st));
-      return;
-    }
+    json usage_chunk = nullptr;
     if (c->sampling.include_usage) {
-      const int64_t prompt_tokens = usage->prompt_tokens;
-      json last = {{"id", c->id},      {"object", "text_completion"},  {"created", c->created},
-                   {"model", c->routed.requested}, {"system_fingerprint", "maas"}, {"choices", json::array()},
-                   {"usage", usage_json(prompt_tokens, completion_tokens)}};
-      if (!send_event(w, last)) return;
+      usage_chunk = envelope(c->id, "text_completion", c->created, c->routed.requested);
+      usage_chunk["choices"] = json::array();
+      usage_chunk["usage"] = usage_json(usage->prompt_tokens, completion_tokens);
     }
-    send_done(w);
+    end_stream(w, st, usage_chunk);
   };
   return res;
 }

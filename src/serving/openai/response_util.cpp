@@ -2,6 +2,7 @@
 
 #include "core/hash.h"
 #include "serving/http/errors.h"
+#include "serving/openai/sse.h"
 
 namespace maas::serving::openai {
 
@@ -25,6 +26,19 @@ void add_route_headers(HttpResponse& res, const RoutedModel& routed) {
 nlohmann::json stream_error(const Status& status) {
   HttpResponse r = error_response(status);
   return nlohmann::json::parse(r.body);
+}
+
+nlohmann::json envelope(const std::string& id, const char* object, int64_t created, const std::string& model) {
+  return {{"id", id}, {"object", object}, {"created", created}, {"model", model}, {"system_fingerprint", "maas"}};
+}
+
+void end_stream(StreamWriter& w, const Status& status, const nlohmann::json& usage_chunk) {
+  if (!status.is_ok()) {
+    if (status.code() != Code::kCancelled) send_event(w, stream_error(status));
+    return;
+  }
+  if (!usage_chunk.is_null() && !send_event(w, usage_chunk)) return;
+  send_done(w);
 }
 
 }  // namespace maas::serving::openai

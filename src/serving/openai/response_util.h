@@ -18,4 +18,12 @@ void add_route_headers(HttpResponse& res, const RoutedModel& routed);
 // A Status as an in-stream error event body.
 nlohmann::json stream_error(const Status& status);
 
+// The fields every response and chunk starts with: id, object, created, model,
+// system_fingerprint.
+nlohmann::json envelope(const std::string& id, const char* object, int64_t created, const std::string& model);
+
+// Ends a stream: an error event unless the client left; else the usage chunk (when
+// asked for: `usage_chunk` not null) and [DONE].
+void end_stream(StreamWriter& w, const Status& status, const nlohmann::json& usage_chunk);
+
 }  // namespace maas::serving::openai

@@ -2,11 +2,12 @@
 
 namespace maas::serving::openai {
 
-const std::set<std::string>& sampling_field_names() {
-  static const std::set<std::string> names = {
+std::set<std::string> request_field_names(std::initializer_list<const char*> extra) {
+  std::set<std::string> names = {
       "max_tokens", "max_completion_tokens", "n", "temperature", "top_p", "top_k", "min_p", "stop", "seed",
       "presence_penalty", "frequency_penalty", "repetition_penalty", "logit_bias", "stream", "stream_options",
       "user", "ignore_eos"};
+  names.insert(extra.begin(), extra.end());
   return names;
 }
 

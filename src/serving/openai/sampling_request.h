@@ -24,7 +24,7 @@ struct SamplingRequest {
 // stream_options, user, ignore_eos. `n_vocab` bounds logit_bias ids; `max_n` bounds n.
 Result<SamplingRequest> parse_sampling(const Fields& f, int64_t n_vocab, int max_n, bool chat);
 
-// Field names parse_sampling reads (for Fields::check_known).
-const std::set<std::string>& sampling_field_names();
+// The field names parse_sampling reads plus `extra` (for Fields::check_known).
+std::set<std::string> request_field_names(std::initializer_list<const char*> extra);
 
 }  // namespace maas::serving::openai
