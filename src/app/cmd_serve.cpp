@@ -101,6 +101,11 @@ void add_serve_command(CLI::App& app) {
   sub->add_option("--rollback-min-requests", o.rollout.min_requests, "Requests per version before judging (default 20)");
   sub->add_option("--artifact-retention-days", o.artifact_retention_days,
                   "Purge artifacts of versions retired this long ago, unless pinned (-1: never)");
+  sub->add_option("--auth", o.ops.auth,
+                  "API keys: auto (required once any key exists), on, off (loopback binds only)")
+      ->check(CLI::IsMember({"auto", "on", "off"}));
+  sub->add_option("--usage-flush-ms", o.ops.usage_flush_ms, "How often queued usage rows are written")
+      ->check(CLI::Range(10, 3600000));
   sub->add_flag("--enable-debug-routes", o.enable_debug_routes, "Test-only routes (e.g. a slow request)");
 
   on_run(sub, [sub, flags]() -> Status {

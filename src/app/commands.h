@@ -26,5 +26,8 @@ void add_tokenize_command(CLI::App& app);
 void add_run_command(CLI::App& app);
 void add_bench_command(CLI::App& app);
 void add_quantize_command(CLI::App& app);
+void add_keys_command(CLI::App& app);
+void add_usage_command(CLI::App& app);
+void add_models_price_command(CLI::App& app);  // after add_models_command
 
 }  // namespace maas::app

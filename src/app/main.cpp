@@ -29,6 +29,9 @@ int main(int argc, char** argv) {
   add_run_command(app);
   add_bench_command(app);
   add_quantize_command(app);
+  add_keys_command(app);
+  add_usage_command(app);
+  add_models_price_command(app);
 
   try {
     app.parse(argc, argv);

@@ -10,6 +10,7 @@
 #include "serving/context.h"
 #include "serving/families.h"
 #include "serving/http/errors.h"
+#include "serving/operations.h"
 #include "serving/routes/admin_routes.h"
 #include "serving/routes/health_routes.h"
 #include "serving/routes/lifecycle_routes.h"
@@ -37,7 +38,8 @@ struct Service::State {
   std::unique_ptr<ServingContext> ctx;
   std::unique_ptr<RolloutMonitor> monitor;
   std::unique_ptr<ShadowRunner> shadows;
-  std::unique_ptr<Reconciler> reconciler;  // last: stops first
+  std::unique_ptr<Reconciler> reconciler;
+  std::unique_ptr<Operations> ops;  // keys, quotas, usage, metrics; last: stops first (flushes usage)
 };
 
 
@@ -133,10 +135,16 @@ Status Service::start() {
       return error_response(internal_error("secret-internal-detail"), req.request_id);
     });
   }
+  MAAS_ASSIGN_OR_RETURN(st->ops, Operations::open(options_.ops, options_.http.host, *st->ctx));
+  st->ops->install(st->server, router);
   return st->server.bind();
 }
 
-Status Service::run() { return state_->server.serve(); }
+Status Service::run() {
+  Status st = state_->server.serve();
+  if (state_->ops) state_->ops->stop();  // drained: write every queued usage row
+  return st;
+}
 
 void Service::shutdown() {
   if (state_) state_->server.stop();

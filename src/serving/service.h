@@ -10,6 +10,7 @@
 #include "core/family.h"
 #include "core/status.h"
 #include "serving/http/server.h"
+#include "serving/ops_options.h"
 #include "serving/rollout_monitor.h"
 
 namespace maas::serving {
@@ -24,6 +25,7 @@ struct ServiceOptions {
   int request_timeout_seconds = 600;   // generation requests end with 504 after this
   RolloutGuardOptions rollout;         // automatic rollback of canaries
   int64_t artifact_retention_days = 30;  // retired artifacts are purged after this (< 0: never)
+  OpsOptions ops;                      // API keys / auth mode, usage metering
   // Test hook: artificial delay (ms) honoured by GET /admin/v1/debug/sleep, only when
   // enabled, to test draining on shutdown.
   bool enable_debug_routes = false;
