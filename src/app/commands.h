@@ -21,6 +21,7 @@ void on_run(CLI::App* sub, CommandFn fn);
 
 void add_serve_command(CLI::App& app);
 void add_models_command(CLI::App& app);
+void add_models_gate_commands(CLI::App* models);  // evaluate, thresholds (cmd_models_gates.cpp)
 void add_version_command(CLI::App& app);
 void add_tokenize_command(CLI::App& app);
 void add_run_command(CLI::App& app);

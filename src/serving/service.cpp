@@ -12,6 +12,7 @@
 #include "serving/http/errors.h"
 #include "serving/operations.h"
 #include "serving/routes/admin_routes.h"
+#include "serving/routes/evaluation_routes.h"
 #include "serving/routes/health_routes.h"
 #include "serving/routes/lifecycle_routes.h"
 #include "serving/reconciler.h"
@@ -120,6 +121,7 @@ Status Service::start() {
   });
   add_model_list_routes(router, *st->ctx);
   add_admin_routes(router, *st->ctx);
+  add_evaluation_routes(router, *st->ctx);
   add_lifecycle_routes(router, *st->ctx);
   openai::add_completions_route(router, *st->ctx, {options_.request_timeout_seconds});
   openai::add_chat_route(router, *st->ctx, {options_.request_timeout_seconds});
