@@ -104,6 +104,8 @@ void add_serve_command(CLI::App& app) {
   sub->add_option("--auth", o.ops.auth,
                   "API keys: auto (required once any key exists), on, off (loopback binds only)")
       ->check(CLI::IsMember({"auto", "on", "off"}));
+  sub->add_option("--max-headers", o.ops.max_headers, "Most request headers accepted (431 beyond)")
+      ->check(CLI::Range(8, 10000));
   sub->add_option("--usage-flush-ms", o.ops.usage_flush_ms, "How often queued usage rows are written")
       ->check(CLI::Range(10, 3600000));
   sub->add_flag("--enable-debug-routes", o.enable_debug_routes, "Test-only routes (e.g. a slow request)");

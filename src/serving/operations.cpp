@@ -4,6 +4,7 @@
 #include "registry/keys.h"
 #include "registry/usage_store.h"
 #include "serving/auth/auth_middleware.h"
+#include "serving/auth/header_limit.h"
 #include "serving/auth/key_routes.h"
 #include "serving/auth/quota_middleware.h"
 #include "serving/metrics/service_metrics.h"
@@ -15,6 +16,7 @@ namespace maas::serving {
 struct Operations::Parts {
   ServingContext& ctx;
   auth::AuthMode mode = auth::AuthMode::kAuto;
+  int max_headers = 100;
   std::unique_ptr<registry::KeyStore> keys;
   std::unique_ptr<registry::UsageStore> usage_store;
   std::unique_ptr<auth::KeyCache> key_cache;
@@ -31,6 +33,7 @@ Result<std::unique_ptr<Operations>> Operations::open(const OpsOptions& options, 
                                                      ServingContext& ctx) {
   std::unique_ptr<Parts> p(new Parts{ctx});
   MAAS_ASSIGN_OR_RETURN(p->mode, auth::parse_auth_mode(options.auth));
+  p->max_headers = options.max_headers;
   if (p->mode == auth::AuthMode::kOff && !auth::is_loopback_host(host)) {
     return invalid_argument("--auth off is only allowed when bound to loopback (127.0.0.1, ::1, localhost), not '{}'",
                             host);
@@ -65,6 +68,7 @@ Result<std::unique_ptr<Operations>> Operations::open(const OpsOptions& options, 
 void Operations::install(HttpServer& server, Router& router) {
   Parts& p = *parts_;
   metrics::ServiceMetrics* m = p.metrics.get();
+  server.add_middleware(auth::make_header_limit_middleware(p.max_headers));
   server.add_middleware(auth::make_auth_middleware(*p.key_cache, p.mode));
   server.add_middleware(auth::make_quota_middleware(*p.key_cache, p.limiter, [m](const std::string& key, const std::string& reason) {
     m->rate_limited(key, reason);
