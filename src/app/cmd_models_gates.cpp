@@ -116,7 +116,8 @@ void add_thresholds(CLI::App* models) {
   sub->add_option("NAME", f->name, "Model name")->required();
   sub->add_option("--set", f->set,
                   "Replace them with this JSON object: min_<metric>, max_<metric>, max_regression (fraction, "
-                  "default 0), e.g. '{\"max_perplexity\":30,\"max_regression\":0.05}'");
+                  "default 0), regression_metrics (names; default all with a direction), e.g. "
+                  "'{\"max_perplexity\":30,\"max_regression\":0.05}'");
   sub->add_option("--actor", f->actor, "Who (default cli)");
   sub->add_option("--data-dir", f->data_dir, "Registry directory (default $MAAS_DATA_DIR or ./maas-data)");
   on_run(sub, [f]() -> Status {

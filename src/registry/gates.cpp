@@ -137,6 +137,18 @@ Result<ParsedThresholds> parse_thresholds(const nlohmann::json& thresholds) {
   if (thresholds.is_null()) return out;
   if (!thresholds.is_object()) return invalid_argument("thresholds must be a JSON object, got {}", thresholds.dump());
   for (const auto& [key, value] : thresholds.items()) {
+    if (key == kRegressionMetrics) {
+      std::vector<std::string> names;
+      for (const auto& n : value.is_array() ? value : nlohmann::json::array({nullptr})) {
+        if (!n.is_string() || n.get<std::string>().empty()) {
+          return invalid_argument("regression_metrics must be a list of metric names, got {}", value.dump())
+              .with_field(key);
+        }
+        names.push_back(n.get<std::string>());
+      }
+      out.regression_metrics = std::move(names);
+      continue;
+    }
     if (!value.is_number() || !std::isfinite(value.get<double>())) {
       return invalid_argument("threshold '{}' must be a finite number, got {}", key, value.dump()).with_field(key);
     }
@@ -149,7 +161,8 @@ Result<ParsedThresholds> parse_thresholds(const nlohmann::json& thresholds) {
     const bool is_max = key.rfind("max_", 0) == 0;
     const bool is_min = key.rfind("min_", 0) == 0;
     if ((!is_max && !is_min) || key.size() == 4) {
-      return invalid_argument("unknown threshold '{}' (use min_<metric>, max_<metric> or max_regression)", key)
+      return invalid_argument(
+                 "unknown threshold '{}' (use min_<metric>, max_<metric>, max_regression or regression_metrics)", key)
           .with_field(key);
     }
     out.bounds.push_back(ThresholdBound{key, key.substr(4), is_max, v});
@@ -162,9 +175,29 @@ Result<GateReport> apply_gates(const Metrics& candidate, const nlohmann::json& t
   GateReport report;
   for (const ThresholdBound& t : parsed.bounds) report.checks.push_back(threshold_check(candidate, t));
   if (baseline) {
-    for (const auto& [metric, higher] : directions(candidate, baseline->metrics)) {
-      if (!number_of(candidate.values, metric) && !number_of(baseline->metrics.values, metric)) continue;
-      report.checks.push_back(regression_check(metric, higher, candidate, *baseline, parsed.max_regression));
+    const std::map<std::string, bool> dirs = directions(candidate, baseline->metrics);
+    if (parsed.regression_metrics) {
+      for (const std::string& metric : *parsed.regression_metrics) {
+        auto d = dirs.find(metric);
+        if (d != dirs.end()) {
+          report.checks.push_back(regression_check(metric, d->second, candidate, *baseline, parsed.max_regression));
+          continue;
+        }
+        GateCheck c;
+        c.metric = metric;
+        c.kind = CheckKind::kRegression;
+        c.rule = kRegressionMetrics;
+        c.candidate = number_of(candidate.values, metric);
+        c.baseline = number_of(baseline->metrics.values, metric);
+        c.message = fmt::format("{} cannot be compared with {}: the evaluation gives it no direction", metric,
+                                baseline->label);
+        report.checks.push_back(std::move(c));
+      }
+    } else {
+      for (const auto& [metric, higher] : dirs) {
+        if (!number_of(candidate.values, metric) && !number_of(baseline->metrics.values, metric)) continue;
+        report.checks.push_back(regression_check(metric, higher, candidate, *baseline, parsed.max_regression));
+      }
     }
   }
   report.passed = true;

@@ -8,6 +8,9 @@
 //   "max_<metric>"   the candidate's <metric> must be <= the bound
 //   "max_regression" relative tolerance against production (default 0: no worse than
 //                    production), applied to every metric that has a direction
+//   "regression_metrics" optional list of metric names: compare only these with
+//                    production (e.g. ["perplexity"] when mean_nll, its log, should
+//                    not be held to the same relative tolerance)
 // e.g. {"max_perplexity": 30, "min_accuracy": 0.8, "max_regression": 0.05}.
 #pragma once
 
@@ -23,6 +26,7 @@
 namespace maas::registry {
 
 inline constexpr const char* kMaxRegression = "max_regression";
+inline constexpr const char* kRegressionMetrics = "regression_metrics";
 
 // One bound of the thresholds object.
 struct ThresholdBound {
@@ -35,11 +39,12 @@ struct ThresholdBound {
 struct ParsedThresholds {
   std::vector<ThresholdBound> bounds;  // in key order
   double max_regression = 0;
+  std::optional<std::vector<std::string>> regression_metrics;  // absent: every metric with a direction
 };
 
 // Errors (kInvalidArgument) name the offending key: not an object, a key that is not
-// min_<metric>/max_<metric>/max_regression, a value that is not a finite number, a
-// negative max_regression.
+// min_<metric>/max_<metric>/max_regression/regression_metrics, a value that is not a
+// finite number, a negative max_regression, regression_metrics not a list of names.
 Result<ParsedThresholds> parse_thresholds(const nlohmann::json& thresholds);
 
 enum class CheckKind { kThreshold, kRegression };
@@ -69,7 +74,8 @@ struct Baseline {
 };
 
 // Applies the thresholds, then (when a baseline is given) the regression check to every
-// metric with a direction in either side's higher_is_better. A metric a threshold or
+// metric with a direction in either side's higher_is_better (or those regression_metrics
+// names; one with no direction fails its check). A metric a threshold or
 // the baseline needs but the candidate did not report fails its check; a non-finite
 // candidate value fails too. With no checks at all the gate passes, and says so.
 Result<GateReport> apply_gates(const Metrics& candidate, const nlohmann::json& thresholds, const Baseline* baseline);

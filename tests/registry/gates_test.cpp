@@ -225,6 +225,33 @@ TEST(GatesTest, RelativeToleranceUsesTheMagnitudeOfNegativeValues) {
   EXPECT_EQ(r.checks[0].message, "loglik -105 vs -100 on production v2: 5.00% worse, within the 10% tolerance (min -110)");
 }
 
+TEST(GatesTest, RegressionMetricsLimitsTheComparison) {
+  // mean_nll is log(perplexity): held to the same relative tolerance it is the stricter
+  // check whenever perplexity < e. Naming perplexity compares only that.
+  Baseline prod{"production v1", perplexity_metrics(1.65426, 0.503355)};
+  const Metrics candidate = perplexity_metrics(1.70494, 0.533528);
+  GateReport both = gate(candidate, {{"max_regression", 0.05}}, &prod);
+  EXPECT_FALSE(both.passed);
+  EXPECT_EQ(both.summary,
+            "failed 1 of 2 checks: mean_nll 0.533528 vs 0.503355 on production v1: 5.99% worse, beyond the 5% "
+            "tolerance (max 0.528523)");
+  GateReport ppl = gate(candidate, {{"max_regression", 0.05}, {"regression_metrics", {"perplexity"}}}, &prod);
+  EXPECT_TRUE(ppl.passed) << ppl.summary;
+  ASSERT_EQ(ppl.checks.size(), 1u);
+  EXPECT_EQ(ppl.checks[0].message,
+            "perplexity 1.70494 vs 1.65426 on production v1: 3.06% worse, within the 5% tolerance (max 1.73697)");
+  // A listed metric without a direction cannot be compared, and says so.
+  GateReport tokens = gate(candidate, {{"regression_metrics", {"tokens"}}}, &prod);
+  EXPECT_FALSE(tokens.passed);
+  EXPECT_EQ(tokens.checks.at(0).message, "tokens cannot be compared with production v1: the evaluation gives it no direction");
+  EXPECT_EQ(tokens.checks[0].rule, "regression_metrics");
+  // Without production the list changes nothing.
+  EXPECT_TRUE(gate(candidate, {{"regression_metrics", {"tokens"}}}).passed);
+  EXPECT_EQ(parse_thresholds({{"regression_metrics", {"perplexity"}}})->regression_metrics,
+            std::vector<std::string>{"perplexity"});
+  EXPECT_FALSE(parse_thresholds(json::object())->regression_metrics.has_value());
+}
+
 TEST(GatesTest, InvalidThresholdsAreRefusedNamingTheKey) {
   Metrics m = perplexity_metrics(8, 2);
   struct Case {
@@ -234,11 +261,14 @@ TEST(GatesTest, InvalidThresholdsAreRefusedNamingTheKey) {
   };
   std::vector<Case> cases = {
       {json::array({1}), "thresholds must be a JSON object, got [1]", ""},
-      {{{"perplexity", 30}}, "unknown threshold 'perplexity' (use min_<metric>, max_<metric> or max_regression)",
+      {{{"perplexity", 30}}, "unknown threshold 'perplexity' (use min_<metric>, max_<metric>, max_regression or regression_metrics)",
        "perplexity"},
-      {{{"max_", 30}}, "unknown threshold 'max_' (use min_<metric>, max_<metric> or max_regression)", "max_"},
+      {{{"max_", 30}}, "unknown threshold 'max_' (use min_<metric>, max_<metric>, max_regression or regression_metrics)", "max_"},
       {{{"max_perplexity", "30"}}, "threshold 'max_perplexity' must be a finite number, got \"30\"", "max_perplexity"},
       {{{"max_regression", -0.1}}, "max_regression must be >= 0 (a fraction: 0.05 is 5%), got -0.1", "max_regression"},
+      {{{"regression_metrics", "perplexity"}}, "regression_metrics must be a list of metric names, got \"perplexity\"",
+       "regression_metrics"},
+      {{{"regression_metrics", {1}}}, "regression_metrics must be a list of metric names, got [1]", "regression_metrics"},
   };
   for (const Case& c : cases) {
     Result<GateReport> r = apply_gates(m, c.thresholds, nullptr);

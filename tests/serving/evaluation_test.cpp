@@ -386,8 +386,8 @@ TEST_F(EvaluationTest, InputsAreCheckedBeforeAnythingChanges) {
   Result<EvaluationReport> r = evaluate(1, text_);
   ASSERT_FALSE(r.is_ok());
   EXPECT_EQ(r.status().message(),
-            "model 'stories' has invalid thresholds: unknown threshold 'perplexity' (use min_<metric>, max_<metric> "
-            "or max_regression)");
+            "model 'stories' has invalid thresholds: unknown threshold 'perplexity' (use min_<metric>, max_<metric>, "
+            "max_regression or regression_metrics)");
   EXPECT_EQ(version(1).stage, Stage::kRegistered);
   EXPECT_EQ(history().size(), audit_before);
 
@@ -424,7 +424,7 @@ TEST_F(EvaluationCliTest, EvaluateThresholdsAndExitCodes) {
   CommandResult bad = maas({"models", "thresholds", "stories", "--set", R"({"perplexity":30})"});
   EXPECT_EQ(bad.exit_code, 1);
   EXPECT_EQ(bad.err,
-            "maas: unknown threshold 'perplexity' (use min_<metric>, max_<metric> or max_regression)\n");
+            "maas: unknown threshold 'perplexity' (use min_<metric>, max_<metric>, max_regression or regression_metrics)\n");
   EXPECT_EQ(maas({"models", "thresholds", "stories", "--set", "{nope"}).err, "maas: --set '{nope' is not valid JSON\n");
 
   CommandResult missing = maas({"models", "evaluate", "stories:1", "--data", dir_.file("nope.txt")});
