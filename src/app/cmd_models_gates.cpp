@@ -2,12 +2,11 @@
 // the evaluation gate from the command line. evaluate exits 0 when the gate passed
 // (the version is now staging) and 1 when it failed (now rejected) or on any error.
 #include <cstdio>
-#include <cstdlib>
 #include <memory>
 #include <string>
 
+#include "app/cli_util.h"
 #include "app/commands.h"
-#include "app/config.h"
 #include "registry/gates.h"
 #include "registry/store.h"
 #include "serving/families.h"
@@ -15,18 +14,6 @@
 
 namespace maas::app {
 namespace {
-
-using registry::Registry;
-
-Result<std::unique_ptr<Registry>> open_data_dir(const std::string& flag) {
-  registry::RegistryOptions options;
-  options.data_dir = flag;
-  if (options.data_dir.empty()) {
-    const char* env = std::getenv(env_name_for("data-dir").c_str());
-    options.data_dir = env && *env ? env : "./maas-data";
-  }
-  return Registry::open(std::move(options));
-}
 
 std::string value_text(const nlohmann::json& v) {
   if (v.is_number_integer() || v.is_number_unsigned()) return v.dump();
@@ -89,7 +76,7 @@ void add_evaluate(CLI::App* models) {
     if (f->window > 0) spec.options["window"] = f->window;
     serving::FamilyTable families;
     serving::register_families(families);
-    MAAS_ASSIGN_OR_RETURN(auto reg, open_data_dir(f->data_dir));
+    MAAS_ASSIGN_OR_RETURN(auto reg, open_registry(f->data_dir));
     MAAS_ASSIGN_OR_RETURN(serving::EvaluationReport report,
                           serving::evaluate_version(*reg, families, ref.name, *ref.version, spec, f->actor));
     if (f->json) {
@@ -121,7 +108,7 @@ void add_thresholds(CLI::App* models) {
   sub->add_option("--actor", f->actor, "Who (default cli)");
   sub->add_option("--data-dir", f->data_dir, "Registry directory (default $MAAS_DATA_DIR or ./maas-data)");
   on_run(sub, [f]() -> Status {
-    MAAS_ASSIGN_OR_RETURN(auto reg, open_data_dir(f->data_dir));
+    MAAS_ASSIGN_OR_RETURN(auto reg, open_registry(f->data_dir));
     if (!f->set.empty()) {
       nlohmann::json t = nlohmann::json::parse(f->set, nullptr, /*allow_exceptions=*/false);
       if (t.is_discarded()) return invalid_argument("--set '{}' is not valid JSON", f->set);
