@@ -103,6 +103,7 @@ Status HttpServer::bind() {
   svr.set_payload_max_length(options_.max_body_bytes);
   svr.set_keep_alive_timeout(options_.keep_alive_seconds);
   svr.set_keep_alive_max_count(1000);
+  svr.set_tcp_nodelay(true);  // SSE chunks are small: do not wait for the peer's delayed ACK
   svr.set_read_timeout(30);
   svr.set_write_timeout(30);
 
