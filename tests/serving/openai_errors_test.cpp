@@ -85,18 +85,18 @@ TEST_F(OpenAIErrors, ContextOverflowNamesTheLimits) {
 
 TEST_F(OpenAIErrors, FullQueueIs429WithRetryAfter) {
   ASSERT_TRUE(server.started());
-  // One sequence slot and one queue place: of three long requests sent at once, one
-  // runs, one waits and one is refused.
-  const std::string body = R"({"model":"stories","prompt":"Once upon a time","max_tokens":400,"temperature":0.9,"ignore_eos":true})";
+  // One sequence slot and one queue place: of 20 long requests sent at once, one runs,
+  // one waits, and the others are refused until room frees up.
+  const std::string body =
+      R"({"model":"stories","prompt":"Once upon a time","max_tokens":500,"temperature":0.9,"ignore_eos":true})";
   std::vector<std::future<httplib::Result>> calls;
-  for (int i = 0; i < 3; ++i) {
+  for (int i = 0; i < 20; ++i)
     calls.push_back(std::async(std::launch::async, [&] { return post("/v1/completions", body); }));
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
   int ok = 0, limited = 0;
   for (auto& c : calls) {
     httplib::Result r = c.get();
     ASSERT_TRUE(r);
+    ASSERT_TRUE(r->status == 200 || r->status == 429) << r->status << " " << r->body;
     if (r->status == 200) ++ok;
     if (r->status == 429) {
       ++limited;
@@ -106,8 +106,9 @@ TEST_F(OpenAIErrors, FullQueueIs429WithRetryAfter) {
       EXPECT_NE(e["error"]["message"].get<std::string>().find("queue is full"), std::string::npos);
     }
   }
-  EXPECT_EQ(ok, 2);
-  EXPECT_EQ(limited, 1);
+  EXPECT_GE(ok, 1);
+  EXPECT_GE(limited, 1);
+  EXPECT_EQ(ok + limited, 20);
 }
 
 }  // namespace
