@@ -202,3 +202,21 @@ TEST(Usage, RequestLogIsOptInAndRedacted) {
 
 }  // namespace
 }  // namespace maas::testing
+
+namespace maas::testing {
+namespace {
+
+TEST(Privacy, LogBodiesIsRedactedToo) {
+  TempDir dir;
+  ServerProcess server(dir.path(), {"--log-bodies"});
+  ASSERT_TRUE(server.started());
+  httplib::Client cli("127.0.0.1", server.port());
+  auto r = cli.Post("/v1/embeddings", R"({"model":"none","input":"write to jane.roe@example.com"})", "application/json");
+  ASSERT_TRUE(r);
+  std::string log = server.log();
+  EXPECT_EQ(log.find("jane.roe@example.com"), std::string::npos);
+  EXPECT_NE(log.find("[REDACTED:email]"), std::string::npos) << log;
+}
+
+}  // namespace
+}  // namespace maas::testing

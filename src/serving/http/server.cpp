@@ -8,6 +8,7 @@
 #include "core/clock.h"
 #include "core/hash.h"
 #include "core/log.h"
+#include "core/redact.h"
 #include "serving/http/errors.h"
 
 namespace maas::serving {
@@ -58,7 +59,7 @@ void log_request(const HttpRequest& req, int status, double seconds, const HttpO
   nlohmann::json fields = {{"request_id", req.request_id}, {"method", req.method}, {"path", req.path},
                            {"status", status}, {"latency_ms", std::round(seconds * 1e5) / 100.0},
                            {"remote", req.remote_addr}};
-  if (opts.log_bodies) fields["body"] = req.body;
+  if (opts.log_bodies) fields["body"] = redact_body(req.body);  // even when asked for: redacted
   log_event(LogLevel::kInfo, "request", std::move(fields));
 }
 
