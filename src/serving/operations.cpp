@@ -19,6 +19,7 @@ struct Operations::Parts {
   int max_headers = 100;
   std::unique_ptr<registry::KeyStore> keys;
   std::unique_ptr<registry::UsageStore> usage_store;
+  std::unique_ptr<registry::UsageStore> price_store;  // own connection: a price lookup never waits for a usage batch
   std::unique_ptr<auth::KeyCache> key_cache;
   auth::RateLimiter limiter;
   std::unique_ptr<metrics::ServiceMetrics> metrics;
@@ -45,7 +46,8 @@ Result<std::unique_ptr<Operations>> Operations::open(const OpsOptions& options, 
   p->limiter.set_spent(std::move(spent));
   p->key_cache = std::make_unique<auth::KeyCache>(*p->keys, std::chrono::milliseconds(options.key_cache_ms));
   p->metrics = std::make_unique<metrics::ServiceMetrics>(ctx.models);
-  p->prices = std::make_unique<usage::PriceBook>(*p->usage_store);
+  MAAS_ASSIGN_OR_RETURN(p->price_store, registry::UsageStore::open(db_path));
+  p->prices = std::make_unique<usage::PriceBook>(*p->price_store);
   usage::RecorderOptions ro;
   ro.flush_interval = std::chrono::milliseconds(options.usage_flush_ms);
   metrics::ServiceMetrics* m = p->metrics.get();
