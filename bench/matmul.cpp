@@ -1,7 +1,7 @@
 // Matmul kernels on the TinyLlama-1.1B shapes: GEMV (1 token) as a fraction of the read
 // bandwidth measured in the same run, and GEMM (128 tokens) in GFLOP/s.
 //   bench_matmul [--threads N] [--kernels scalar|avx2|avx512] [--types q4_0,q8_0,f16]
-//                [--gemm-tokens 128] [--seconds 0.4]
+//                [--gemm-tokens 128] [--seconds 0.4] [--packed 0|1]
 // GEMV weights rotate over copies totalling > 4x the last-level cache, so they come
 // from memory as in a real forward pass. Each figure is the median of many calls, by
 // wall clock and by CPU time per thread (robust when other processes share the cores).
@@ -10,11 +10,13 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <memory>
 #include <random>
 #include <string>
 #include <vector>
 
 #include "tensor/bandwidth.h"
+#include "tensor/buffer.h"
 #include "tensor/dtype.h"
 #include "tensor/kernels/kernels.h"
 #include "tensor/ops.h"
@@ -83,12 +85,14 @@ int main(int argc, char** argv) {
   int64_t gemm_tokens = 128;
   double seconds = 0.4;
   std::string types = "q4_0,q8_0,f16";
+  bool packed = true;  // pack weights as a model load does (tensor/quant/packed.h)
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string a = argv[i], v = argv[i + 1];
     if (a == "--threads") threads = std::atoi(v.c_str());
     else if (a == "--gemm-tokens") gemm_tokens = std::atoll(v.c_str());
     else if (a == "--seconds") seconds = std::atof(v.c_str());
     else if (a == "--types") types = v;
+    else if (a == "--packed") packed = v != "0";
     else if (a == "--kernels") {
       Isa isa = v == "scalar" ? Isa::kScalar : v == "avx2" ? Isa::kAvx2 : Isa::kAvx512;
       if (!use_kernels(isa).is_ok()) {
@@ -128,8 +132,18 @@ int main(int argc, char** argv) {
       const size_t bytes = row_bytes(*type, size_t(s.cols)) * size_t(s.rows);
       const int copies = int(std::max<size_t>(1, (size_t(128) << 20) / bytes + 1));
       std::vector<std::vector<uint8_t>> mats;
-      for (int c = 0; c < copies; ++c) mats.push_back(random_matrix(*type, s.rows, s.cols, uint32_t(c)));
-      auto matrix = [&](int i) { return Matrix{mats[size_t(i % copies)].data(), *type, s.rows, s.cols}; };
+      std::vector<Matrix> ms;
+      std::vector<AlignedBuffer> packs;
+      for (int c = 0; c < copies; ++c) {
+        mats.push_back(random_matrix(*type, s.rows, s.cols, uint32_t(c)));
+        ms.push_back(Matrix{mats.back().data(), *type, s.rows, s.cols});
+        const size_t pb = packed ? matmul_packed_bytes(ms.back()) : 0;
+        if (pb == 0) continue;
+        packs.emplace_back(pb);
+        pack_matrix(ms.back(), packs.back().data(), pool);
+        ms.back().packed = packs.back().data();
+      }
+      auto matrix = [&](int i) { return ms[size_t(i % copies)]; };
       const Timing gemv = time_calls([&](int i) { matmul(matrix(i), x.data(), 1, y.data(), pool); },
                                      seconds, pool.size());
       const Timing gemm = time_calls([&](int) { matmul(matrix(0), x.data(), gemm_tokens, y.data(), pool); },

@@ -7,6 +7,7 @@
 
 #include "tensor/kernels/kernels.h"
 #include "tensor/ops.h"
+#include "tensor/quant/packed.h"
 #include "tensor/quant/traits.h"
 #include "tensor/thread_pool.h"
 
@@ -58,7 +59,26 @@ void matmul(const Matrix& w, const float* x, int64_t n_tokens, float* y, ThreadP
     a.x = q;
     a.x_row_bytes = xb;
   }
+  if (w.packed != nullptr && k->packed_rows != nullptr) {
+    a.w = static_cast<const uint8_t*>(w.packed);
+    a.w_row_bytes = 0;
+    pool.parallel_for(w.rows, [&](int64_t r0, int64_t r1) { k->packed_rows(a, r0, r1); }, kPackRows);
+    return;
+  }
   pool.parallel_for(w.rows, [&](int64_t r0, int64_t r1) { k->rows(a, r0, r1); }, k->row_grain);
+}
+
+size_t matmul_packed_bytes(const Matrix& w) {
+  const MatmulKernel* k = kernels().matmul_for(w.type);
+  if (k == nullptr || k->packed_rows == nullptr) return 0;
+  return packed_bytes(w.type, w.rows, w.cols);
+}
+
+void pack_matrix(const Matrix& w, void* out, ThreadPool& pool) {
+  const PackedShape s = packed_shape(w.type, w.rows, w.cols);
+  pool.parallel_for(s.groups, [&](int64_t g0, int64_t g1) {
+    pack_groups(w.data, w.type, w.rows, w.cols, g0, g1, out);
+  });
 }
 
 void dequantize_row(const Matrix& w, int64_t row, float* out) {

@@ -18,6 +18,9 @@ struct Matrix {
   DType type = DType::kF32;
   int64_t rows = 0;
   int64_t cols = 0;
+  // Optional: the same weights in the packed layout (tensor/quant/packed.h, made by
+  // pack_matrix); matmul reads it instead of `data` when the active kernels can.
+  const void* packed = nullptr;
 };
 
 // y[t][r] = sum_c W[r][c] * x[t][c] for t < n_tokens: x is n_tokens x cols (row-major),
@@ -25,6 +28,12 @@ struct Matrix {
 // on the fly (int8 dot products); it is never dequantized into a float copy.
 // Work is split over `pool` by rows.
 void matmul(const Matrix& w, const float* x, int64_t n_tokens, float* y, ThreadPool& pool);
+
+// Bytes of the packed copy of `w` that matmul would use with the active kernels, or 0
+// when there is none (type without a packed layout, or kernels that do not read it).
+size_t matmul_packed_bytes(const Matrix& w);
+// Writes the packed copy of `w` to `out` (matmul_packed_bytes(w) bytes, 64-byte aligned).
+void pack_matrix(const Matrix& w, void* out, ThreadPool& pool);
 
 // Row `row` of `w` as floats (embedding lookup).
 void dequantize_row(const Matrix& w, int64_t row, float* out);

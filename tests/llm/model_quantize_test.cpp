@@ -10,14 +10,16 @@
 #include "llm/model/model.h"
 #include "llm/model/quantize.h"
 #include "llm/runtime/generate.h"
+#include "tensor/kernels/kernels.h"
 
 namespace maas::llm {
 namespace {
 
 using tensor::DType;
 
-std::vector<float> last_logits(const std::string& path, const std::vector<int32_t>& tokens) {
-  auto m = Model::load(path);
+std::vector<float> last_logits(const std::string& path, const std::vector<int32_t>& tokens,
+                               const ModelOptions& options = {}) {
+  auto m = Model::load(path, options);
   EXPECT_TRUE(m.is_ok()) << m.status().to_string();
   if (!m.is_ok()) return {};
   auto cache = (*m)->make_cache({1, 32});
@@ -90,6 +92,26 @@ TEST_F(ModelQuantize, Q4_0PutsTheOutputMatrixInQ6_K) {
   auto r = generate(**m, tokens_, p, [](int32_t) { return std::string("x"); });
   ASSERT_TRUE(r.is_ok()) << r.status().to_string();
   EXPECT_EQ(r->tokens.size(), 8u);
+}
+
+// Q4_0 matrices are packed at load (tensor/quant/packed.h); the packed and the file
+// layouts compute the same products (same int8 activations, other summation order).
+TEST_F(ModelQuantize, PackedQ4_0WeightsGiveTheSameLogits) {
+  ASSERT_TRUE(quantize_model(dir_.file("f32.gguf"), dir_.file("q4.gguf"), DType::kQ4_0).is_ok());
+  ModelOptions unpacked;
+  unpacked.pack_weights = false;
+  auto packed_model = Model::load(dir_.file("q4.gguf"));
+  auto plain_model = Model::load(dir_.file("q4.gguf"), unpacked);
+  ASSERT_TRUE(packed_model.is_ok() && plain_model.is_ok());
+  if (tensor::kernels().isa != tensor::Isa::kAvx2) {  // AVX2 has no packed Q4_0 kernel
+    // the Q4_0 matrices (the output is Q6_K) are packed at 4.5 bits per weight: at least
+    // the three feed-forward ones of each layer
+    EXPECT_GE((*packed_model)->packed_bytes(), 3 * spec_.n_layer * spec_.n_embd * spec_.n_ff * 9 / 16);
+  }
+  EXPECT_EQ((*plain_model)->packed_bytes(), 0);
+  EXPECT_LE(relative_error(last_logits(dir_.file("q4.gguf"), tokens_),
+                           last_logits(dir_.file("q4.gguf"), tokens_, unpacked)),
+            1e-4);
 }
 
 TEST_F(ModelQuantize, TiedEmbeddingsGoToQ6_KWithQ4_0) {

@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdlib>
+#include <memory>
 
 #include "tensor/kernels/kernels.h"
 #include "tensor/ops.h"
@@ -28,11 +30,27 @@ double tolerance(DType type) {
   }
 }
 
-void expect_matmul_close(DType type, int64_t rows, int64_t cols, int64_t n_tokens, ThreadPool& pool) {
+// 64-byte aligned storage for a packed copy.
+struct PackedCopy {
+  std::unique_ptr<uint8_t, decltype(&std::free)> data{nullptr, &std::free};
+};
+
+void expect_matmul_close(DType type, int64_t rows, int64_t cols, int64_t n_tokens, ThreadPool& pool,
+                         bool packed = false) {
   auto w = make_matrix(type, rows, cols, uint32_t(rows * 31 + cols));
+  PackedCopy copy;
+  if (packed) {
+    const size_t bytes = matmul_packed_bytes(w.m);
+    ASSERT_GT(bytes, 0u) << "no packed kernel for " << dtype_info(type).name;
+    copy.data.reset(static_cast<uint8_t*>(std::aligned_alloc(64, (bytes + 63) / 64 * 64)));
+    pack_matrix(w.m, copy.data.get(), pool);
+    w.m.packed = copy.data.get();
+    w.m.data = nullptr;  // the packed copy alone must suffice
+  }
   const auto x = random_floats(size_t(n_tokens * cols), uint32_t(n_tokens + 3));
   std::vector<float> y(size_t(n_tokens * rows), NAN);
   matmul(w.m, x.data(), n_tokens, y.data(), pool);
+  w.m.data = w.bytes.data();
   const auto ref = reference_matmul(w.m, x, n_tokens);
   // Scale of one output: sqrt(cols) * rms(w) * rms(x) with rms(x) = 1.
   double wsq = 0;
@@ -65,6 +83,23 @@ TEST_P(MatmulTest, MatchesDoublePrecisionReference) {
   expect_matmul_close(type, 67, cols, 64, pool);
   expect_matmul_close(type, 35, 2 * cols, 128, pool);
   expect_matmul_close(type, 1, cols, 3, pool);
+}
+
+// Packed weights (tensor/quant/packed.h): the kernels that read them give the same
+// products, on shapes with partial row groups and an odd number of blocks.
+TEST_P(MatmulTest, PackedWeightsMatchTheReference) {
+  const DType type = std::get<1>(GetParam());
+  const auto w = make_matrix(type, 16, 64, 1);
+  if (matmul_packed_bytes(w.m) == 0) {
+    // Only types and kernel tables that declare a packed kernel take this path.
+    EXPECT_TRUE(type != DType::kQ4_0 || kernels().isa == Isa::kAvx2) << "Q4_0 should pack";
+    return;
+  }
+  ThreadPool pool(2);
+  for (int64_t n : {1, 2, 3, 5, 8, 9, 16, 17}) expect_matmul_close(type, 37, 96, n, pool, true);
+  expect_matmul_close(type, 16, 64, 4, pool, true);
+  expect_matmul_close(type, 67, 160, 64, pool, true);
+  expect_matmul_close(type, 1, 32, 3, pool, true);
 }
 
 INSTANTIATE_TEST_SUITE_P(

@@ -346,6 +346,15 @@ Result<std::shared_ptr<GgufFile>> GgufFile::open(const std::string& path) {
   return file;
 }
 
+void GgufFile::release_pages(const void* p, size_t n) const {
+  const auto* begin = static_cast<const uint8_t*>(p);
+  if (base_ == nullptr || begin < base_ || n > size_ || begin - base_ > static_cast<ptrdiff_t>(size_ - n)) return;
+  const size_t page = static_cast<size_t>(::sysconf(_SC_PAGESIZE));
+  const uintptr_t first = (reinterpret_cast<uintptr_t>(begin) + page - 1) / page * page;
+  const uintptr_t last = (reinterpret_cast<uintptr_t>(begin) + n) / page * page;
+  if (last > first) ::madvise(reinterpret_cast<void*>(first), last - first, MADV_DONTNEED);
+}
+
 const GgufTensor* GgufFile::tensor(const std::string& name) const {
   auto it = tensor_index_.find(name);
   return it == tensor_index_.end() ? nullptr : &tensors_[it->second];

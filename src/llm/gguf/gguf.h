@@ -79,6 +79,11 @@ class GgufFile {
   const std::vector<GgufTensor>& tensors() const { return tensors_; }
   const GgufTensor* tensor(const std::string& name) const;
 
+  // Hints that bytes [p, p + n) of the mapping will not be read again soon: the whole
+  // pages inside are released (a later read maps them in again from the file). Used
+  // once a tensor has been copied into another layout. Ignores ranges outside the map.
+  void release_pages(const void* p, size_t n) const;
+
  private:
   GgufFile() = default;
   std::string path_;

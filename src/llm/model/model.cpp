@@ -57,6 +57,7 @@ Result<std::shared_ptr<Model>> Model::load(std::shared_ptr<GgufFile> file, const
   MAAS_ASSIGN_OR_RETURN(m->special_, read_special_tokens(*m->file_, m->hp_.n_vocab));
   if (options.threads < 0) return invalid_argument("threads {} must be >= 0", options.threads);
   m->pool_ = std::make_unique<tensor::ThreadPool>(options.threads);
+  if (options.pack_weights) m->packed_ = PackedWeights::pack(m->weights_, *m->file_, *m->pool_);
   return m;
 }
 

@@ -11,6 +11,7 @@
 
 #include "core/status.h"
 #include "llm/model/hparams.h"
+#include "llm/model/packed_weights.h"
 #include "llm/model/weights.h"
 #include "llm/runtime/batch.h"
 #include "llm/runtime/kv_cache.h"
@@ -26,6 +27,9 @@ struct Architecture;
 
 struct ModelOptions {
   int threads = 0;  // 0 = one per available core
+  // Copy the matrices into the layout the kernels read fastest (tensor/quant/packed.h)
+  // once at load; false keeps computing from the file's layout.
+  bool pack_weights = true;
 };
 
 // Token ids from tokenizer.ggml.* metadata; -1 when absent.
@@ -50,6 +54,8 @@ class Model {
   std::string_view architecture() const;
   const ModelSpecialTokens& special_tokens() const { return special_; }
   int threads() const;
+  // Bytes of the packed weight copies made at load (0 if none; see ModelOptions).
+  int64_t packed_bytes() const { return static_cast<int64_t>(packed_.bytes()); }
   // Bytes of weight matrices one forward step reads (all layers and the output matrix).
   int64_t weight_bytes() const;
 
@@ -72,6 +78,7 @@ class Model {
   ModelWeights weights_;
   ModelSpecialTokens special_;
   std::unique_ptr<tensor::ThreadPool> pool_;
+  PackedWeights packed_;
   std::mutex forward_mu_;
 };
 

@@ -36,6 +36,10 @@ struct MatmulKernel {
   // Computes y for rows [r0, r1) and every token. r0 is a multiple of row_grain.
   void (*rows)(const MatmulArgs& a, int64_t r0, int64_t r1) = nullptr;
   int64_t row_grain = 1;
+  // The same product over the packed layout of the weights (tensor/quant/packed.h), with
+  // the same activation format; a.w is then the packed matrix. nullptr: not supported.
+  // r0 is a multiple of kPackRows.
+  void (*packed_rows)(const MatmulArgs& a, int64_t r0, int64_t r1) = nullptr;
 };
 
 struct VectorKernels {

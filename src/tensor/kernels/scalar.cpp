@@ -2,7 +2,9 @@
 #include <cmath>
 
 #include "tensor/kernels/kernels.h"
+#include "tensor/fp16.h"
 #include "tensor/quant/blocks.h"
+#include "tensor/quant/packed.h"
 #include "tensor/quant/quants.h"
 #include "tensor/quant/traits.h"
 
@@ -15,6 +17,33 @@ void rows_by_vec_dot(const MatmulArgs& a, int64_t r0, int64_t r1) {
     const uint8_t* x = a.x + t * a.x_row_bytes;
     float* y = a.y + t * a.y_stride;
     for (int64_t r = r0; r < r1; ++r) y[r] = Dot(a.cols, a.w + r * a.w_row_bytes, x);
+  }
+}
+
+// Q4_0x16 weights (tensor/quant/packed.h) against Q8_0 activation rows: the reference
+// the SIMD packed kernels are tested against.
+void q4_0_packed_rows(const MatmulArgs& a, int64_t r0, int64_t r1) {
+  const int64_t blocks = a.cols / kQK;
+  const size_t group_bytes = size_t((blocks + 1) / 2) * sizeof(PackedQ4_0Pair);
+  for (int64_t r = r0; r < r1; ++r) {
+    const auto* pairs = reinterpret_cast<const PackedQ4_0Pair*>(a.w + size_t(r / kPackRows) * group_bytes);
+    const int i = int(r % kPackRows);
+    for (int64_t t = 0; t < a.n_tokens; ++t) {
+      const auto* x = reinterpret_cast<const BlockQ8_0*>(a.x + t * a.x_row_bytes);
+      float sum = 0;
+      for (int64_t b = 0; b < blocks; ++b) {
+        const PackedQ4_0Pair& p = pairs[b / 2];
+        const int h = int(b % 2);
+        int32_t dot = 0;
+        for (int k = 0; k < 4; ++k)
+          for (int j = 0; j < 4; ++j) {
+            const uint8_t q = p.qs[h][k][4 * i + j];
+            dot += ((q & 0xF) - 8) * x[b].qs[4 * k + j] + ((q >> 4) - 8) * x[b].qs[16 + 4 * k + j];
+          }
+        sum += fp16_to_fp32(p.d[h][i]) * fp16_to_fp32(x[b].d) * float(dot);
+      }
+      a.y[t * a.y_stride + r] = sum;
+    }
   }
 }
 
@@ -68,7 +97,7 @@ void fill_scalar_kernels(Kernels& k) {
   k.f16 = {nullptr, nullptr, rows_by_vec_dot<vec_dot_f16_f32>, 1};
   k.bf16 = {nullptr, nullptr, rows_by_vec_dot<vec_dot_bf16_f32>, 1};
   k.q8_0 = {q8_0_row_bytes, quantize_row_q8_0, rows_by_vec_dot<vec_dot_q8_0_q8_0>, 1};
-  k.q4_0 = {q8_0_row_bytes, quantize_row_q8_0, rows_by_vec_dot<vec_dot_q4_0_q8_0>, 1};
+  k.q4_0 = {q8_0_row_bytes, quantize_row_q8_0, rows_by_vec_dot<vec_dot_q4_0_q8_0>, 1, q4_0_packed_rows};
   k.q4_k = {q8_k_row_bytes, quantize_row_q8_k, rows_by_vec_dot<vec_dot_q4_k_q8_k>, 1};
   k.q6_k = {q8_k_row_bytes, quantize_row_q8_k, rows_by_vec_dot<vec_dot_q6_k_q8_k>, 1};
   k.vec = {dot, axpy, add, mul, scale, sum_squares, max, exp_sub_sum, silu_mul};

@@ -14,6 +14,7 @@
 #include "tensor/kernels/act_q8x.h"
 #include "tensor/kernels/kernels.h"
 #include "tensor/quant/blocks.h"
+#include "tensor/quant/packed.h"
 
 #pragma GCC target("avx512f,avx512bw,avx512vl,avx512dq,avx512vnni,avx2,fma,f16c,bmi2")
 
@@ -320,6 +321,92 @@ void q_rows(const MatmulArgs& a, int64_t r0, int64_t r1) {
       case 3: gemm_tile<S, P, 3>(packed, a, l, r, rows, t); break;
       case 2: gemm_tile<S, P, 2>(packed, a, l, r, rows, t); break;
       case 1: gemm_tile<S, P, 1>(packed, a, l, r, rows, t); break;
+      default: break;
+    }
+  }
+}
+
+// ---------------------------------------------------------------- Q4_0x16 (packed)
+//
+// Weights packed once at load (tensor/quant/packed.h): one 64-byte vector holds 4
+// consecutive elements of each of 16 rows in its low nibbles and 4 more in its high
+// nibbles, so a block of 16 rows is 4 loads and 8 masks. Each vpdpbusd multiplies them
+// with one broadcast activation dword; after a block's 8, lane i holds row i's block dot
+// product. The weights are unpacked once per tile of up to 8 tokens.
+
+constexpr int64_t kPrefetchPairs = 8;
+
+template <int T>
+void q4_0x16_tile(const MatmulArgs& a, const Q8xLayout& l, const PackedQ4_0Pair* pairs, int64_t r, int rows,
+                  int64_t t0) {
+  const uint8_t* x[T];
+  const float* xd[T];
+  const int32_t* xs[T];
+  __m512 acc[T];
+  #pragma GCC unroll 16
+  for (int t = 0; t < T; ++t) {
+    x[t] = a.x + (t0 + t) * a.x_row_bytes;
+    xd[t] = reinterpret_cast<const float*>(x[t] + l.d_offset);
+    xs[t] = reinterpret_cast<const int32_t*>(x[t] + l.sum_offset);
+    acc[t] = _mm512_setzero_ps();
+  }
+  const __m512i m4 = _mm512_set1_epi8(0x0F);
+  for (int64_t b = 0; b < l.blocks; ++b) {
+    const PackedQ4_0Pair& pp = pairs[b >> 1];
+    const int h = int(b & 1);
+    // With several tokens a block costs many cycles and the out-of-order window holds
+    // few loads: fetch ahead explicitly (prefetches past the end are harmless).
+    if (T > 1 && h == 0) {
+      const auto* ahead = reinterpret_cast<const char*>(&pp + kPrefetchPairs);
+      #pragma GCC unroll 9
+      for (size_t line = 0; line < sizeof(PackedQ4_0Pair); line += 64) _mm_prefetch(ahead + line, _MM_HINT_T0);
+    }
+    __m512i lo[4], hi[4];
+    #pragma GCC unroll 4
+    for (int k = 0; k < 4; ++k) {
+      const __m512i v = _mm512_load_si512(pp.qs[h][k]);
+      lo[k] = _mm512_and_si512(v, m4);
+      hi[k] = _mm512_and_si512(_mm512_srli_epi16(v, 4), m4);
+    }
+    const __m512 dw = _mm512_cvtph_ps(_mm256_load_si256(reinterpret_cast<const __m256i*>(pp.d[h])));
+    // this block's lane in the activation's pair vectors, and its quants (split order)
+    const int64_t lane = (b >> 1) * 16 + h * 4;
+    const int64_t q_first = (b >> 1) * 64 + h * 16, q_second = q_first + 32;
+    #pragma GCC unroll 16
+    for (int t = 0; t < T; ++t) {
+      __m512i dot = _mm512_set1_epi32(xs[t][lane] * 8);  // -8 sum x: Q4_0 stores q + 8
+      #pragma GCC unroll 4
+      for (int k = 0; k < 4; ++k) {
+        int32_t x_lo, x_hi;
+        std::memcpy(&x_lo, x[t] + q_first + 4 * k, 4);
+        std::memcpy(&x_hi, x[t] + q_second + 4 * k, 4);
+        dot = _mm512_dpbusd_epi32(dot, lo[k], _mm512_set1_epi32(x_lo));
+        dot = _mm512_dpbusd_epi32(dot, hi[k], _mm512_set1_epi32(x_hi));
+      }
+      acc[t] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(dot), _mm512_mul_ps(dw, _mm512_set1_ps(xd[t][lane])), acc[t]);
+    }
+  }
+  const __mmask16 m = __mmask16((1u << rows) - 1);
+  #pragma GCC unroll 16
+  for (int t = 0; t < T; ++t) _mm512_mask_storeu_ps(a.y + (t0 + t) * a.y_stride + r, m, acc[t]);
+}
+
+void q4_0x16_rows(const MatmulArgs& a, int64_t r0, int64_t r1) {
+  const Q8xLayout l = q8x_layout(a.cols);
+  const size_t group_bytes = size_t(l.pairs) * sizeof(PackedQ4_0Pair);
+  for (int64_t r = r0; r < r1; r += kPackRows) {
+    const int rows = int(r1 - r < kPackRows ? r1 - r : kPackRows);
+    const auto* pairs = reinterpret_cast<const PackedQ4_0Pair*>(a.w + size_t(r / kPackRows) * group_bytes);
+    int64_t t = 0;
+    for (; t + kTokenTile <= a.n_tokens; t += kTokenTile) q4_0x16_tile<kTokenTile>(a, l, pairs, r, rows, t);
+    switch (a.n_tokens - t) {
+      case 7: q4_0x16_tile<7>(a, l, pairs, r, rows, t); break;
+      case 6: q4_0x16_tile<6>(a, l, pairs, r, rows, t); break;
+      case 5: q4_0x16_tile<5>(a, l, pairs, r, rows, t); break;
+      case 4: q4_0x16_tile<4>(a, l, pairs, r, rows, t); break;
+      case 3: q4_0x16_tile<3>(a, l, pairs, r, rows, t); break;
+      case 2: q4_0x16_tile<2>(a, l, pairs, r, rows, t); break;
+      case 1: q4_0x16_tile<1>(a, l, pairs, r, rows, t); break;
       default: break;
     }
   }
@@ -695,7 +782,7 @@ void fill_avx512_kernels(Kernels& k) {
   k.f32 = {nullptr, nullptr, float_rows<LoadF32>, 4};
   k.f16 = {nullptr, nullptr, float_rows<LoadF16>, 4};
   k.bf16 = {nullptr, nullptr, float_rows<LoadBF16>, 4};
-  k.q4_0 = {q8x_row_bytes, quantize_q8x<PairQ4_0::kSplit>, q_rows<RowQ4_0, PairQ4_0>, kGroupRows};
+  k.q4_0 = {q8x_row_bytes, quantize_q8x<PairQ4_0::kSplit>, q_rows<RowQ4_0, PairQ4_0>, kGroupRows, q4_0x16_rows};
   k.q8_0 = {q8x_row_bytes, quantize_q8x<PairQ8_0::kSplit>, q_rows<RowQ8_0, PairQ8_0>, kGroupRows};
   k.q4_k.rows = k_rows<Q4KRow>;
   k.q4_k.quantize_act = quantize_q8_k;
