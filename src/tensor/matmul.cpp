@@ -1,9 +1,13 @@
 // matmul: converts the activations once into the kernel's format, then splits the
 // weight rows over the pool; the kernel tiles rows x tokens so that each weight block
 // is loaded once per tile of tokens.
+#include <algorithm>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
+#include <numeric>
+#include <string>
 
 #include "tensor/kernels/kernels.h"
 #include "tensor/ops.h"
@@ -38,34 +42,86 @@ uint8_t* activation_scratch(size_t bytes) {
 bool matmul_supports(DType type) { return kernels().matmul_for(type) != nullptr; }
 
 void matmul(const Matrix& w, const float* x, int64_t n_tokens, float* y, ThreadPool& pool) {
-  if (n_tokens <= 0 || w.rows <= 0) return;
-  const MatmulKernel* k = kernels().matmul_for(w.type);
-  if (k == nullptr) {
-    std::fprintf(stderr, "maas: matmul has no kernel for %s weights\n",
-                 std::string(dtype_info(w.type).name).c_str());
+  const MatmulTarget target{&w, y};
+  matmul_shared_input(&target, 1, x, n_tokens, pool);
+}
+
+void matmul_shared_input(const MatmulTarget* targets, size_t n_targets, const float* x, int64_t n_tokens,
+                         ThreadPool& pool) {
+  if (n_tokens <= 0 || n_targets == 0) return;
+  if (n_targets > kMaxMatmulTargets) {
+    std::fprintf(stderr, "maas: matmul_shared_input takes at most %zu matrices\n", kMaxMatmulTargets);
     std::abort();
   }
-  MatmulArgs a{static_cast<const uint8_t*>(w.data), row_bytes(w.type, size_t(w.cols)), w.cols,
-               reinterpret_cast<const uint8_t*>(x), size_t(w.cols) * sizeof(float), n_tokens,
-               y, w.rows};
-  if (k->act_row_bytes != nullptr) {
-    const size_t xb = (k->act_row_bytes(w.cols) + 63) / 64 * 64;
-    uint8_t* q = activation_scratch(xb * size_t(n_tokens));
-    auto convert = [&](int64_t t0, int64_t t1) {
-      for (int64_t t = t0; t < t1; ++t) k->quantize_act(x + t * w.cols, q + t * xb, w.cols);
-    };
-    if (n_tokens >= 4) pool.parallel_for(n_tokens, convert);
-    else convert(0, n_tokens);
-    a.x = q;
-    a.x_row_bytes = xb;
+  // One part per matrix: its kernel call, and its rows' place in one index space where
+  // every part starts at a multiple of every kernel's row grain.
+  struct Part {
+    const MatmulKernel* k;
+    MatmulArgs a;
+    void (*rows)(const MatmulArgs&, int64_t, int64_t);
+    int64_t begin, end;
+    size_t act_offset;  // of its converted activations in the scratch (same format: shared)
+    bool converts;      // the first part with its activation format converts them
+  };
+  Part parts[kMaxMatmulTargets];
+  int64_t grain = kPackRows;
+  size_t act_bytes = 0;
+  for (size_t i = 0; i < n_targets; ++i) {
+    const Matrix& w = *targets[i].w;
+    Part& p = parts[i];
+    p.k = kernels().matmul_for(w.type);
+    if (p.k == nullptr) {
+      std::fprintf(stderr, "maas: matmul has no kernel for %s weights\n",
+                   std::string(dtype_info(w.type).name).c_str());
+      std::abort();
+    }
+    const bool packed = w.packed != nullptr && p.k->packed_rows != nullptr;
+    p.a = MatmulArgs{static_cast<const uint8_t*>(packed ? w.packed : w.data),
+                     packed ? 0 : row_bytes(w.type, size_t(w.cols)), w.cols,
+                     reinterpret_cast<const uint8_t*>(x), size_t(w.cols) * sizeof(float), n_tokens,
+                     targets[i].y, w.rows};
+    p.rows = packed ? p.k->packed_rows : p.k->rows;
+    grain = std::lcm(grain, packed ? int64_t(kPackRows) : p.k->row_grain);
+    p.act_offset = SIZE_MAX;
+    p.converts = false;
+    if (p.k->act_row_bytes == nullptr) continue;
+    for (size_t j = 0; j < i; ++j)  // an earlier matrix with the same activation format
+      if (parts[j].k->quantize_act == p.k->quantize_act && targets[j].w->cols == w.cols) p.act_offset = parts[j].act_offset;
+    if (p.act_offset != SIZE_MAX) continue;
+    p.act_offset = act_bytes;
+    p.converts = true;
+    act_bytes += (p.k->act_row_bytes(w.cols) + 63) / 64 * 64 * size_t(n_tokens);
   }
-  if (w.packed != nullptr && k->packed_rows != nullptr) {
-    a.w = static_cast<const uint8_t*>(w.packed);
-    a.w_row_bytes = 0;
-    pool.parallel_for(w.rows, [&](int64_t r0, int64_t r1) { k->packed_rows(a, r0, r1); }, kPackRows);
-    return;
+  // Convert the activations once per format.
+  uint8_t* scratch = act_bytes > 0 ? activation_scratch(act_bytes) : nullptr;
+  for (size_t i = 0; i < n_targets; ++i) {
+    Part& p = parts[i];
+    if (p.act_offset == SIZE_MAX) continue;
+    const int64_t cols = p.a.cols;
+    const size_t xb = (p.k->act_row_bytes(cols) + 63) / 64 * 64;
+    uint8_t* q = scratch + p.act_offset;
+    if (p.converts) {
+      auto convert = [&](int64_t t0, int64_t t1) {
+        for (int64_t t = t0; t < t1; ++t) p.k->quantize_act(x + t * cols, q + t * xb, cols);
+      };
+      if (n_tokens >= 4) pool.parallel_for(n_tokens, convert);
+      else convert(0, n_tokens);
+    }
+    p.a.x = q;
+    p.a.x_row_bytes = xb;
   }
-  pool.parallel_for(w.rows, [&](int64_t r0, int64_t r1) { k->rows(a, r0, r1); }, k->row_grain);
+  int64_t end = 0;
+  for (size_t i = 0; i < n_targets; ++i) {
+    parts[i].begin = (end + grain - 1) / grain * grain;
+    parts[i].end = end = parts[i].begin + parts[i].a.y_stride;
+  }
+  pool.parallel_for(end, [&](int64_t r0, int64_t r1) {
+    for (size_t i = 0; i < n_targets; ++i) {
+      const Part& p = parts[i];
+      const int64_t lo = std::max(r0, p.begin), hi = std::min(r1, p.end);
+      if (lo < hi) p.rows(p.a, lo - p.begin, hi - p.begin);
+    }
+  }, grain);
 }
 
 size_t matmul_packed_bytes(const Matrix& w) {

@@ -35,6 +35,17 @@ size_t matmul_packed_bytes(const Matrix& w);
 // Writes the packed copy of `w` to `out` (matmul_packed_bytes(w) bytes, 64-byte aligned).
 void pack_matrix(const Matrix& w, void* out, ThreadPool& pool);
 
+// Several matrices applied to the same activations (Q, K and V; gate and up): y_i =
+// W_i x for each target, x converted once per activation format and all the rows split
+// over the pool in one call. Up to kMaxMatmulTargets matrices with x's width as cols.
+struct MatmulTarget {
+  const Matrix* w;
+  float* y;  // n_tokens x w->rows
+};
+inline constexpr size_t kMaxMatmulTargets = 4;
+void matmul_shared_input(const MatmulTarget* targets, size_t n_targets, const float* x, int64_t n_tokens,
+                         ThreadPool& pool);
+
 // Row `row` of `w` as floats (embedding lookup).
 void dequantize_row(const Matrix& w, int64_t row, float* out);
 // Converts n floats to `type` (n a multiple of its block size); used by `maas quantize`.

@@ -47,9 +47,7 @@ void llama_forward(const Hparams& hp, const ModelWeights& w, ForwardStep& s) {
 
     // attention: x += Wo · attend(rope(Wq xn), rope(Wk xn), Wv xn),  xn = rmsnorm(x)
     s.rmsnorm(x, L.attn_norm, xb);
-    s.matmul(L.wq, xb, q);
-    s.matmul(L.wk, xb, k);
-    s.matmul(L.wv, xb, v);
+    s.matmuls(xb, {{&L.wq, &q}, {&L.wk, &k}, {&L.wv, &v}});
     s.rope(q, hp.n_head);
     s.rope(k, hp.n_head_kv);
     s.attention(l, q, k, v, att);
@@ -57,8 +55,7 @@ void llama_forward(const Hparams& hp, const ModelWeights& w, ForwardStep& s) {
 
     // feed-forward: x += W_down · (silu(W_gate xn) * W_up xn),  xn = rmsnorm(x)
     s.rmsnorm(x, L.ffn_norm, xb);
-    s.matmul(L.ffn_gate, xb, gate);
-    s.matmul(L.ffn_up, xb, up);
+    s.matmuls(xb, {{&L.ffn_gate, &gate}, {&L.ffn_up, &up}});
     s.swiglu(gate, up);
     s.matmul_add(L.ffn_down, gate, x);
   }

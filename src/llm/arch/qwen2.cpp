@@ -49,11 +49,9 @@ void qwen2_forward(const Hparams& hp, const ModelWeights& w, ForwardStep& s) {
 
     // attention with biased projections: q = Wq xn + bq, k = Wk xn + bk, v = Wv xn + bv
     s.rmsnorm(x, L.attn_norm, xb);
-    s.matmul(L.wq, xb, q);
+    s.matmuls(xb, {{&L.wq, &q}, {&L.wk, &k}, {&L.wv, &v}});
     s.add_bias(q, L.bq);
-    s.matmul(L.wk, xb, k);
     s.add_bias(k, L.bk);
-    s.matmul(L.wv, xb, v);
     s.add_bias(v, L.bv);
     s.rope(q, hp.n_head);
     s.rope(k, hp.n_head_kv);
@@ -62,8 +60,7 @@ void qwen2_forward(const Hparams& hp, const ModelWeights& w, ForwardStep& s) {
 
     // feed-forward (SwiGLU)
     s.rmsnorm(x, L.ffn_norm, xb);
-    s.matmul(L.ffn_gate, xb, gate);
-    s.matmul(L.ffn_up, xb, up);
+    s.matmuls(xb, {{&L.ffn_gate, &gate}, {&L.ffn_up, &up}});
     s.swiglu(gate, up);
     s.matmul_add(L.ffn_down, gate, x);
   }

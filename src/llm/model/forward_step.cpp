@@ -13,7 +13,10 @@ ForwardStep::ForwardStep(const Hparams& hp, const std::vector<float>& rope_freqs
     : hp_(hp), batch_(batch), cache_(cache), pool_(pool), out_(out) {
   for (const SequenceBatch& s : batch.seqs) {
     first_token_.push_back(n_tokens_);
-    for (size_t j = 0; j < s.tokens.size(); ++j) pos_.push_back(s.start_pos + static_cast<int64_t>(j));
+    for (size_t j = 0; j < s.tokens.size(); ++j) {
+      pos_.push_back(s.start_pos + static_cast<int64_t>(j));
+      seq_of_.push_back(static_cast<uint32_t>(first_token_.size() - 1));
+    }
     n_tokens_ += static_cast<int64_t>(s.tokens.size());
   }
   // Rotation angles: token t, pair i turns by pos * scale * base^(-2i / n_rot) [/ freq_i].
@@ -50,6 +53,14 @@ void ForwardStep::matmul(const tensor::Matrix& w, const Activations& x, Activati
   tensor::matmul(w, x.data.data(), x.n_tokens, y.data.data(), pool_);
 }
 
+void ForwardStep::matmuls(const Activations& x,
+                          std::initializer_list<std::pair<const tensor::Matrix*, Activations*>> outs) {
+  tensor::MatmulTarget targets[tensor::kMaxMatmulTargets];
+  size_t n = 0;
+  for (const auto& [w, y] : outs) targets[n++] = {w, y->data.data()};
+  tensor::matmul_shared_input(targets, n, x.data.data(), x.n_tokens, pool_);
+}
+
 void ForwardStep::matmul_add(const tensor::Matrix& w, const Activations& x, Activations& y) {
   if (scratch_.width != y.width || scratch_.n_tokens != y.n_tokens) scratch_ = activations(y.width);
   matmul(w, x, scratch_);
@@ -83,49 +94,50 @@ void ForwardStep::rope(Activations& x, int64_t n_heads) const {
 
 void ForwardStep::attention(int layer, const Activations& q, const Activations& k, const Activations& v,
                             Activations& out) {
-  for (size_t s = 0; s < batch_.seqs.size(); ++s) {
-    const SequenceBatch& seq = batch_.seqs[s];
-    for (size_t j = 0; j < seq.tokens.size(); ++j) {
-      const int64_t t = first_token_[s] + static_cast<int64_t>(j);
-      cache_.store(layer, seq.seq, pos_[t], k.row(t), v.row(t));
-    }
-    attend_sequence(layer, s, q, out);
-  }
-}
+  const size_t n_seqs = batch_.seqs.size();
+  for (int64_t t = 0; t < n_tokens_; ++t)
+    cache_.store(layer, batch_.seqs[seq_of_[t]].seq, pos_[t], k.row(t), v.row(t));
 
-void ForwardStep::attend_sequence(int layer, size_t s, const Activations& q, Activations& out) {
-  const SequenceBatch& seq = batch_.seqs[s];
-  const int64_t n_new = static_cast<int64_t>(seq.tokens.size());
-  const int64_t n_ctx = seq.start_pos + n_new;
-  std::vector<float> k_scratch, v_scratch;
-  const float* keys = cache_.keys(layer, seq.seq, n_ctx, k_scratch);
-  const float* values = cache_.values(layer, seq.seq, n_ctx, v_scratch);
+  // Each sequence's keys and values up to its last new token.
+  std::vector<const float*> keys(n_seqs), values(n_seqs);
+  std::vector<std::vector<float>> scratch(2 * n_seqs);
+  int64_t max_ctx = 0, work = 0;
+  for (size_t s = 0; s < n_seqs; ++s) {
+    const SequenceBatch& seq = batch_.seqs[s];
+    const int64_t n_ctx = seq.start_pos + static_cast<int64_t>(seq.tokens.size());
+    keys[s] = cache_.keys(layer, seq.seq, n_ctx, scratch[2 * s]);
+    values[s] = cache_.values(layer, seq.seq, n_ctx, scratch[2 * s + 1]);
+    max_ctx = std::max(max_ctx, n_ctx);
+    work += static_cast<int64_t>(seq.tokens.size()) * n_ctx;
+  }
+
+  // One job per (token, query head) over the whole batch, so all the sequences share
+  // one pass over the threads; small steps run inline, where waking the pool would
+  // cost more than the work.
   const int64_t hd = hp_.head_dim, kv_dim = hp_.kv_dim(), group = hp_.heads_per_kv();
   const float scale = 1.0f / std::sqrt(static_cast<float>(hd));
-  const int64_t first = first_token_[s];
-
-  // One job per (new token, query head); small steps (decoding short sequences) run
-  // inline, where waking the pool would cost more than the work.
   auto attend = [&](int64_t begin, int64_t end) {
-    std::vector<float> score(static_cast<size_t>(n_ctx));
+    std::vector<float> score(static_cast<size_t>(max_ctx));
     for (int64_t job = begin; job < end; ++job) {
-      const int64_t t = first + job / hp_.n_head, h = job % hp_.n_head;
+      const int64_t t = job / hp_.n_head, h = job % hp_.n_head;
+      const uint32_t s = seq_of_[t];
       const int64_t n_seen = pos_[t] + 1;  // causal: positions 0..pos
       const float* qh = q.row(t) + h * hd;
       const int64_t kv_off = (h / group) * hd;
-      for (int64_t p = 0; p < n_seen; ++p) score[p] = tensor::dot(qh, keys + p * kv_dim + kv_off, hd) * scale;
+      for (int64_t p = 0; p < n_seen; ++p) score[p] = tensor::dot(qh, keys[s] + p * kv_dim + kv_off, hd) * scale;
       tensor::softmax(score.data(), n_seen);
       float* oh = out.row(t) + h * hd;
       std::fill(oh, oh + hd, 0.0f);
-      for (int64_t p = 0; p < n_seen; ++p) tensor::axpy(score[p], values + p * kv_dim + kv_off, hd, oh);
+      for (int64_t p = 0; p < n_seen; ++p) tensor::axpy(score[p], values[s] + p * kv_dim + kv_off, hd, oh);
     }
   };
-  const int64_t jobs = n_new * hp_.n_head;
-  if (jobs * n_ctx * hd < (1 << 16))
+  const int64_t jobs = n_tokens_ * hp_.n_head;
+  if (work * hp_.n_head * hd < (1 << 16))
     attend(0, jobs);
   else
     pool_.parallel_for(jobs, attend);
-  cache_.set_length(seq.seq, n_ctx);
+  for (const SequenceBatch& seq : batch_.seqs)
+    cache_.set_length(seq.seq, seq.start_pos + static_cast<int64_t>(seq.tokens.size()));
 }
 
 void ForwardStep::swiglu(Activations& gate, const Activations& up) const {

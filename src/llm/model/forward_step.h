@@ -6,6 +6,8 @@
 #pragma once
 
 #include <cstdint>
+#include <initializer_list>
+#include <utility>
 #include <vector>
 
 #include "llm/model/hparams.h"
@@ -40,6 +42,9 @@ class ForwardStep {
   void rmsnorm(const Activations& x, const std::vector<float>& weight, Activations& out) const;
   // y[t] = W x[t]
   void matmul(const tensor::Matrix& w, const Activations& x, Activations& y);
+  // y_i[t] = W_i x[t] for matrices sharing the input (Q/K/V, gate/up): one call, x
+  // converted once, the rows of all of them split over the threads together.
+  void matmuls(const Activations& x, std::initializer_list<std::pair<const tensor::Matrix*, Activations*>> outs);
   // y[t] += W x[t]  (residual connections)
   void matmul_add(const tensor::Matrix& w, const Activations& x, Activations& y);
   // y[t] += b
@@ -56,7 +61,7 @@ class ForwardStep {
   void output(const Activations& x, const std::vector<float>& norm, const tensor::Matrix& w_out);
 
  private:
-  void attend_sequence(int layer, size_t s, const Activations& q, Activations& out);
+
 
   const Hparams& hp_;
   const Batch& batch_;
@@ -66,6 +71,7 @@ class ForwardStep {
   int64_t n_tokens_ = 0;
   std::vector<int64_t> first_token_;  // per sequence
   std::vector<int64_t> pos_;          // per token
+  std::vector<uint32_t> seq_of_;      // per token: its sequence's index in the batch
   std::vector<float> rope_cos_, rope_sin_;  // n_tokens x n_rot/2
   Activations scratch_;
 };
