@@ -69,5 +69,9 @@ void mul(const float* a, const float* b, int64_t n, float* out);   // out = a * 
 void scale(float* x, float s, int64_t n);                          // x *= s
 float dot(const float* a, const float* b, int64_t n);
 void axpy(float a, const float* x, int64_t n, float* y);           // y += a * x
+// One attention head: out = softmax(scale * K q) V over n positions whose key and value
+// rows (hd floats each) are `stride` floats apart; score: n floats of scratch.
+void attend(const float* q, const float* k, const float* v, int64_t n, int64_t hd, int64_t stride, float scale,
+            float* score, float* out);
 
 }  // namespace maas::tensor

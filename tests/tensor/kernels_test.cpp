@@ -106,6 +106,36 @@ TEST_P(SimdVsScalar, VectorHelpersMatchFormulas) {
   }
 }
 
+// One attention head against the formula in double precision: head sizes with their
+// own kernel (64, 128) and one without (40), keys and values strided inside wider rows.
+TEST_P(SimdVsScalar, AttendMatchesSoftmaxWeightedValues) {
+  ASSERT_TRUE(use_kernels(GetParam()).is_ok());
+  for (int64_t hd : {40, 64, 128}) {
+    for (int64_t n : {1, 7, 70}) {
+      const int64_t stride = 3 * hd + 8;
+      const auto q = random_floats(size_t(hd), 5, 1.0f);
+      const auto k = random_floats(size_t(n * stride), 6, 1.0f), v = random_floats(size_t(n * stride), 7, 1.0f);
+      const float scale = 1.0f / std::sqrt(float(hd));
+      std::vector<float> score(static_cast<size_t>(n)), out(static_cast<size_t>(hd), NAN);
+      attend(q.data(), k.data() + hd, v.data() + hd, n, hd, stride, scale, score.data(), out.data());
+      std::vector<double> w(static_cast<size_t>(n));
+      double mx = -INFINITY, sum = 0;
+      for (int64_t p = 0; p < n; ++p) {
+        double d = 0;
+        for (int64_t i = 0; i < hd; ++i) d += double(q[i]) * k[p * stride + hd + i];
+        w[p] = d * scale;
+        mx = std::max(mx, w[p]);
+      }
+      for (double& x : w) sum += (x = std::exp(x - mx));
+      for (int64_t i = 0; i < hd; ++i) {
+        double o = 0;
+        for (int64_t p = 0; p < n; ++p) o += w[p] / sum * v[p * stride + hd + i];
+        ASSERT_NEAR(out[i], o, 1e-5) << "hd=" << hd << " n=" << n << " i=" << i;
+      }
+    }
+  }
+}
+
 INSTANTIATE_TEST_SUITE_P(Isas, SimdVsScalar, ::testing::Values(Isa::kScalar, Isa::kAvx2, Isa::kAvx512),
                          [](const auto& info) { return std::string(isa_name(info.param)); });
 

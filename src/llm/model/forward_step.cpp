@@ -124,11 +124,8 @@ void ForwardStep::attention(int layer, const Activations& q, const Activations& 
       const int64_t n_seen = pos_[t] + 1;  // causal: positions 0..pos
       const float* qh = q.row(t) + h * hd;
       const int64_t kv_off = (h / group) * hd;
-      for (int64_t p = 0; p < n_seen; ++p) score[p] = tensor::dot(qh, keys[s] + p * kv_dim + kv_off, hd) * scale;
-      tensor::softmax(score.data(), n_seen);
-      float* oh = out.row(t) + h * hd;
-      std::fill(oh, oh + hd, 0.0f);
-      for (int64_t p = 0; p < n_seen; ++p) tensor::axpy(score[p], values[s] + p * kv_dim + kv_off, hd, oh);
+      tensor::attend(qh, keys[s] + kv_off, values[s] + kv_off, n_seen, hd, kv_dim, scale, score.data(),
+                     out.row(t) + h * hd);
     }
   };
   const int64_t jobs = n_tokens_ * hp_.n_head;

@@ -52,7 +52,16 @@ struct VectorKernels {
   float (*max)(const float* x, int64_t n);
   float (*exp_sub_sum)(float* x, float m, int64_t n);  // x = exp(x - m), returns the sum
   void (*silu_mul)(const float* gate, const float* up, float* out, int64_t n);
+  // One attention head: out = softmax(scale * K q) V over n positions, K and V rows
+  // `stride` floats apart, head_dim hd; score is n floats of scratch.
+  void (*attend)(const float* q, const float* k, const float* v, int64_t n, int64_t hd, int64_t stride,
+                 float scale, float* score, float* out);
 };
+
+// attend composed from the active table's dot, max, exp_sub_sum and axpy (the reference,
+// and what a table uses for head sizes its own attend does not cover).
+void attend_generic(const float* q, const float* k, const float* v, int64_t n, int64_t hd, int64_t stride,
+                    float scale, float* score, float* out);
 
 struct Kernels {
   Isa isa = Isa::kScalar;

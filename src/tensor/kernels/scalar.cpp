@@ -91,6 +91,15 @@ void silu_mul(const float* gate, const float* up, float* out, int64_t n) {
 
 }  // namespace
 
+void attend_generic(const float* q, const float* k, const float* v, int64_t n, int64_t hd, int64_t stride,
+                    float scale, float* score, float* out) {
+  const VectorKernels& vk = kernels().vec;
+  for (int64_t p = 0; p < n; ++p) score[p] = vk.dot(q, k + p * stride, hd) * scale;
+  const float sum = vk.exp_sub_sum(score, vk.max(score, n), n);
+  for (int64_t i = 0; i < hd; ++i) out[i] = 0;
+  for (int64_t p = 0; p < n; ++p) vk.axpy(score[p] / sum, v + p * stride, out, hd);
+}
+
 void fill_scalar_kernels(Kernels& k) {
   k.isa = Isa::kScalar;
   k.f32 = {nullptr, nullptr, rows_by_vec_dot<vec_dot_f32_f32>, 1};
@@ -100,7 +109,7 @@ void fill_scalar_kernels(Kernels& k) {
   k.q4_0 = {q8_0_row_bytes, quantize_row_q8_0, rows_by_vec_dot<vec_dot_q4_0_q8_0>, 1, q4_0_packed_rows};
   k.q4_k = {q8_k_row_bytes, quantize_row_q8_k, rows_by_vec_dot<vec_dot_q4_k_q8_k>, 1};
   k.q6_k = {q8_k_row_bytes, quantize_row_q8_k, rows_by_vec_dot<vec_dot_q6_k_q8_k>, 1};
-  k.vec = {dot, axpy, add, mul, scale, sum_squares, max, exp_sub_sum, silu_mul};
+  k.vec = {dot, axpy, add, mul, scale, sum_squares, max, exp_sub_sum, silu_mul, attend_generic};
 }
 
 }  // namespace maas::tensor

@@ -777,6 +777,51 @@ float exp_sub_sum(float* x, float mx, int64_t n) {
 
 }  // namespace
 
+namespace {
+
+// One attention head of 16 C floats: q (pre-scaled) and the output accumulator stay in
+// registers over all positions.
+template <int C>
+void attend_fixed(const float* q, const float* k, const float* v, int64_t n, int64_t stride, float scale,
+                  float* score, float* out) {
+  __m512 qv[C], o[C];
+  #pragma GCC unroll 8
+  for (int c = 0; c < C; ++c) {
+    qv[c] = _mm512_mul_ps(_mm512_loadu_ps(q + 16 * c), _mm512_set1_ps(scale));
+    o[c] = _mm512_setzero_ps();
+  }
+  for (int64_t p = 0; p < n; ++p) {
+    const float* kp = k + p * stride;
+    __m512 acc = _mm512_mul_ps(qv[0], _mm512_loadu_ps(kp));
+    #pragma GCC unroll 8
+    for (int c = 1; c < C; ++c) acc = _mm512_fmadd_ps(qv[c], _mm512_loadu_ps(kp + 16 * c), acc);
+    score[p] = _mm512_reduce_add_ps(acc);
+  }
+  const float sum = exp_sub_sum(score, max(score, n), n);
+  for (int64_t p = 0; p < n; ++p) {
+    const __m512 s = _mm512_set1_ps(score[p]);
+    const float* vp = v + p * stride;
+    #pragma GCC unroll 8
+    for (int c = 0; c < C; ++c) o[c] = _mm512_fmadd_ps(s, _mm512_loadu_ps(vp + 16 * c), o[c]);
+  }
+  const __m512 inv = _mm512_set1_ps(1.0f / sum);
+  #pragma GCC unroll 8
+  for (int c = 0; c < C; ++c) _mm512_storeu_ps(out + 16 * c, _mm512_mul_ps(o[c], inv));
+}
+
+void attend(const float* q, const float* k, const float* v, int64_t n, int64_t hd, int64_t stride, float scale,
+            float* score, float* out) {
+  switch (hd) {
+    case 64: return attend_fixed<4>(q, k, v, n, stride, scale, score, out);
+    case 128: return attend_fixed<8>(q, k, v, n, stride, scale, score, out);
+    case 32: return attend_fixed<2>(q, k, v, n, stride, scale, score, out);
+    case 96: return attend_fixed<6>(q, k, v, n, stride, scale, score, out);
+    default: return attend_generic(q, k, v, n, hd, stride, scale, score, out);
+  }
+}
+
+}  // namespace
+
 void fill_avx512_kernels(Kernels& k) {
   k.isa = Isa::kAvx512;
   k.f32 = {nullptr, nullptr, float_rows<LoadF32>, 4};
@@ -788,7 +833,7 @@ void fill_avx512_kernels(Kernels& k) {
   k.q4_k.quantize_act = quantize_q8_k;
   k.q6_k.rows = k_rows<Q6KRow>;
   k.q6_k.quantize_act = quantize_q8_k;
-  k.vec = {dot, axpy, add, mul, scale, sum_squares, max, exp_sub_sum, silu_mul};
+  k.vec = {dot, axpy, add, mul, scale, sum_squares, max, exp_sub_sum, silu_mul, attend};
 }
 
 }  // namespace maas::tensor
