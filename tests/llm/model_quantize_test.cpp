@@ -94,24 +94,26 @@ TEST_F(ModelQuantize, Q4_0PutsTheOutputMatrixInQ6_K) {
   EXPECT_EQ(r->tokens.size(), 8u);
 }
 
-// Q4_0 matrices are packed at load (tensor/quant/packed.h); the packed and the file
-// layouts compute the same products (same int8 activations, other summation order).
-TEST_F(ModelQuantize, PackedQ4_0WeightsGiveTheSameLogits) {
-  ASSERT_TRUE(quantize_model(dir_.file("f32.gguf"), dir_.file("q4.gguf"), DType::kQ4_0).is_ok());
-  ModelOptions unpacked;
-  unpacked.pack_weights = false;
-  auto packed_model = Model::load(dir_.file("q4.gguf"));
-  auto plain_model = Model::load(dir_.file("q4.gguf"), unpacked);
-  ASSERT_TRUE(packed_model.is_ok() && plain_model.is_ok());
-  if (tensor::kernels().isa != tensor::Isa::kAvx2) {  // AVX2 has no packed Q4_0 kernel
-    // the Q4_0 matrices (the output is Q6_K) are packed at 4.5 bits per weight: at least
-    // the three feed-forward ones of each layer
-    EXPECT_GE((*packed_model)->packed_bytes(), 3 * spec_.n_layer * spec_.n_embd * spec_.n_ff * 9 / 16);
+// Q4_0 and Q8_0 matrices are packed at load (tensor/quant/packed.h); the packed and the
+// file layouts compute the same products (same int8 activations, other summation order).
+TEST_F(ModelQuantize, PackedWeightsGiveTheSameLogits) {
+  for (DType type : {DType::kQ4_0, DType::kQ8_0}) {
+    const std::string path = dir_.file(std::string(tensor::dtype_info(type).name) + ".gguf");
+    ASSERT_TRUE(quantize_model(dir_.file("f32.gguf"), path, type).is_ok());
+    ModelOptions unpacked;
+    unpacked.pack_weights = false;
+    auto packed_model = Model::load(path);
+    auto plain_model = Model::load(path, unpacked);
+    ASSERT_TRUE(packed_model.is_ok() && plain_model.is_ok());
+    if (tensor::kernels().isa != tensor::Isa::kAvx2) {  // AVX2 has no packed kernels
+      // at least the three feed-forward matrices of each layer are packed, at >= 4.5
+      // bits per weight
+      EXPECT_GE((*packed_model)->packed_bytes(), 3 * spec_.n_layer * spec_.n_embd * spec_.n_ff * 9 / 16);
+    }
+    EXPECT_EQ((*plain_model)->packed_bytes(), 0);
+    EXPECT_LE(relative_error(last_logits(path, tokens_), last_logits(path, tokens_, unpacked)), 1e-4)
+        << tensor::dtype_info(type).name;
   }
-  EXPECT_EQ((*plain_model)->packed_bytes(), 0);
-  EXPECT_LE(relative_error(last_logits(dir_.file("q4.gguf"), tokens_),
-                           last_logits(dir_.file("q4.gguf"), tokens_, unpacked)),
-            1e-4);
 }
 
 TEST_F(ModelQuantize, TiedEmbeddingsGoToQ6_KWithQ4_0) {

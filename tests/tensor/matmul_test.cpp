@@ -92,7 +92,8 @@ TEST_P(MatmulTest, PackedWeightsMatchTheReference) {
   const auto w = make_matrix(type, 16, 64, 1);
   if (matmul_packed_bytes(w.m) == 0) {
     // Only types and kernel tables that declare a packed kernel take this path.
-    EXPECT_TRUE(type != DType::kQ4_0 || kernels().isa == Isa::kAvx2) << "Q4_0 should pack";
+    EXPECT_TRUE((type != DType::kQ4_0 && type != DType::kQ8_0) || kernels().isa == Isa::kAvx2)
+        << dtype_info(type).name << " should pack";
     return;
   }
   ThreadPool pool(2);

@@ -20,26 +20,38 @@ void rows_by_vec_dot(const MatmulArgs& a, int64_t r0, int64_t r1) {
   }
 }
 
-// Q4_0x16 weights (tensor/quant/packed.h) against Q8_0 activation rows: the reference
-// the SIMD packed kernels are tested against.
-void q4_0_packed_rows(const MatmulArgs& a, int64_t r0, int64_t r1) {
+// Packed weights (tensor/quant/packed.h) against Q8_0 activation rows: the reference
+// the SIMD packed kernels are tested against. Weight(p, h, i, e) = element e of block
+// 2 p + h of row i, as stored (offset by Pack::kOffset).
+struct PackQ4_0 {
+  using Pair = PackedQ4_0Pair;
+  static constexpr int kOffset = 8;
+  static int weight(const Pair& p, int h, int i, int e) {
+    const uint8_t q = p.qs[h][(e % 16) / 4][4 * i + e % 4];
+    return e < 16 ? q & 0xF : q >> 4;
+  }
+};
+struct PackQ8_0 {
+  using Pair = PackedQ8_0Pair;
+  static constexpr int kOffset = 128;
+  static int weight(const Pair& p, int h, int i, int e) { return p.qs[h][e / 4][4 * i + e % 4]; }
+};
+
+template <typename Pack>
+void packed_rows(const MatmulArgs& a, int64_t r0, int64_t r1) {
   const int64_t blocks = a.cols / kQK;
-  const size_t group_bytes = size_t((blocks + 1) / 2) * sizeof(PackedQ4_0Pair);
+  const size_t group_bytes = size_t((blocks + 1) / 2) * sizeof(typename Pack::Pair);
   for (int64_t r = r0; r < r1; ++r) {
-    const auto* pairs = reinterpret_cast<const PackedQ4_0Pair*>(a.w + size_t(r / kPackRows) * group_bytes);
+    const auto* pairs = reinterpret_cast<const typename Pack::Pair*>(a.w + size_t(r / kPackRows) * group_bytes);
     const int i = int(r % kPackRows);
     for (int64_t t = 0; t < a.n_tokens; ++t) {
       const auto* x = reinterpret_cast<const BlockQ8_0*>(a.x + t * a.x_row_bytes);
       float sum = 0;
       for (int64_t b = 0; b < blocks; ++b) {
-        const PackedQ4_0Pair& p = pairs[b / 2];
+        const auto& p = pairs[b / 2];
         const int h = int(b % 2);
         int32_t dot = 0;
-        for (int k = 0; k < 4; ++k)
-          for (int j = 0; j < 4; ++j) {
-            const uint8_t q = p.qs[h][k][4 * i + j];
-            dot += ((q & 0xF) - 8) * x[b].qs[4 * k + j] + ((q >> 4) - 8) * x[b].qs[16 + 4 * k + j];
-          }
+        for (int e = 0; e < kQK; ++e) dot += (Pack::weight(p, h, i, e) - Pack::kOffset) * x[b].qs[e];
         sum += fp16_to_fp32(p.d[h][i]) * fp16_to_fp32(x[b].d) * float(dot);
       }
       a.y[t * a.y_stride + r] = sum;
@@ -105,8 +117,8 @@ void fill_scalar_kernels(Kernels& k) {
   k.f32 = {nullptr, nullptr, rows_by_vec_dot<vec_dot_f32_f32>, 1};
   k.f16 = {nullptr, nullptr, rows_by_vec_dot<vec_dot_f16_f32>, 1};
   k.bf16 = {nullptr, nullptr, rows_by_vec_dot<vec_dot_bf16_f32>, 1};
-  k.q8_0 = {q8_0_row_bytes, quantize_row_q8_0, rows_by_vec_dot<vec_dot_q8_0_q8_0>, 1};
-  k.q4_0 = {q8_0_row_bytes, quantize_row_q8_0, rows_by_vec_dot<vec_dot_q4_0_q8_0>, 1, q4_0_packed_rows};
+  k.q8_0 = {q8_0_row_bytes, quantize_row_q8_0, rows_by_vec_dot<vec_dot_q8_0_q8_0>, 1, packed_rows<PackQ8_0>};
+  k.q4_0 = {q8_0_row_bytes, quantize_row_q8_0, rows_by_vec_dot<vec_dot_q4_0_q8_0>, 1, packed_rows<PackQ4_0>};
   k.q4_k = {q8_k_row_bytes, quantize_row_q8_k, rows_by_vec_dot<vec_dot_q4_k_q8_k>, 1};
   k.q6_k = {q8_k_row_bytes, quantize_row_q8_k, rows_by_vec_dot<vec_dot_q6_k_q8_k>, 1};
   k.vec = {dot, axpy, add, mul, scale, sum_squares, max, exp_sub_sum, silu_mul, attend_generic};

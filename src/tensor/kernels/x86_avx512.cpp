@@ -326,19 +326,48 @@ void q_rows(const MatmulArgs& a, int64_t r0, int64_t r1) {
   }
 }
 
-// ---------------------------------------------------------------- Q4_0x16 (packed)
+// ---------------------------------------------------------------- Q4_0x16 / Q8_0x16 (packed)
 //
-// Weights packed once at load (tensor/quant/packed.h): one 64-byte vector holds 4
-// consecutive elements of each of 16 rows in its low nibbles and 4 more in its high
-// nibbles, so a block of 16 rows is 4 loads and 8 masks. Each vpdpbusd multiplies them
-// with one broadcast activation dword; after a block's 8, lane i holds row i's block dot
-// product. The weights are unpacked once per tile of up to 8 tokens.
+// Weights packed once at load (tensor/quant/packed.h): per block of 16 rows, 8 vectors
+// of 16 rows x 4 consecutive unsigned weights (Q4_0: 4 vectors whose low and high
+// nibbles give them; Q8_0: stored + 128). Each vpdpbusd multiplies one with a broadcast
+// activation dword; after a block's 8, lane i holds row i's block dot product. The
+// weights are unpacked once per tile of up to 8 tokens.
 
-constexpr int64_t kPrefetchPairs = 8;
+struct PackedQ4 {
+  using Pair = PackedQ4_0Pair;
+  static constexpr int32_t kOffset = 8;  // stored q = w + 8
+  static void weights(const Pair& pp, int h, __m512i w[8]) {
+    const __m512i m4 = _mm512_set1_epi8(0x0F);
+    #pragma GCC unroll 4
+    for (int k = 0; k < 4; ++k) {
+      const __m512i v = _mm512_load_si512(pp.qs[h][k]);
+      w[k] = _mm512_and_si512(v, m4);
+      w[k + 4] = _mm512_and_si512(_mm512_srli_epi16(v, 4), m4);
+    }
+  }
+  // Split activations (PairQ4_0): a pair's quants [b 0-15, b+1 0-15, b 16-31, b+1 16-31],
+  // its lanes [b x4, b+1 x4, b x4, b+1 x4].
+  static int64_t lane(int64_t b) { return (b >> 1) * 16 + (b & 1) * 4; }
+  static int64_t x_dword(int64_t b, int k) { return (b >> 1) * 64 + (b & 1) * 16 + (k < 4 ? 4 * k : 32 + 4 * (k - 4)); }
+};
 
-template <int T>
-void q4_0x16_tile(const MatmulArgs& a, const Q8xLayout& l, const PackedQ4_0Pair* pairs, int64_t r, int rows,
-                  int64_t t0) {
+struct PackedQ8 {
+  using Pair = PackedQ8_0Pair;
+  static constexpr int32_t kOffset = 128;  // stored q = w + 128
+  static void weights(const Pair& pp, int h, __m512i w[8]) {
+    #pragma GCC unroll 8
+    for (int k = 0; k < 8; ++k) w[k] = _mm512_load_si512(pp.qs[h][k]);
+  }
+  static int64_t lane(int64_t b) { return (b >> 1) * 16 + (b & 1) * 8; }
+  static int64_t x_dword(int64_t b, int k) { return 32 * b + 4 * k; }
+};
+
+constexpr int64_t kPrefetchBytes = 4608;
+
+template <typename P, int T>
+void packed_tile(const MatmulArgs& a, const Q8xLayout& l, const typename P::Pair* pairs, int64_t r, int rows,
+                 int64_t t0) {
   const uint8_t* x[T];
   const float* xd[T];
   const int32_t* xs[T];
@@ -350,38 +379,28 @@ void q4_0x16_tile(const MatmulArgs& a, const Q8xLayout& l, const PackedQ4_0Pair*
     xs[t] = reinterpret_cast<const int32_t*>(x[t] + l.sum_offset);
     acc[t] = _mm512_setzero_ps();
   }
-  const __m512i m4 = _mm512_set1_epi8(0x0F);
   for (int64_t b = 0; b < l.blocks; ++b) {
-    const PackedQ4_0Pair& pp = pairs[b >> 1];
+    const typename P::Pair& pp = pairs[b >> 1];
     const int h = int(b & 1);
     // With several tokens a block costs many cycles and the out-of-order window holds
     // few loads: fetch ahead explicitly (prefetches past the end are harmless).
     if (T > 1 && h == 0) {
-      const auto* ahead = reinterpret_cast<const char*>(&pp + kPrefetchPairs);
-      #pragma GCC unroll 9
-      for (size_t line = 0; line < sizeof(PackedQ4_0Pair); line += 64) _mm_prefetch(ahead + line, _MM_HINT_T0);
+      const auto* ahead = reinterpret_cast<const char*>(&pp) + kPrefetchBytes;
+      #pragma GCC unroll 17
+      for (size_t line = 0; line < sizeof(pp); line += 64) _mm_prefetch(ahead + line, _MM_HINT_T0);
     }
-    __m512i lo[4], hi[4];
-    #pragma GCC unroll 4
-    for (int k = 0; k < 4; ++k) {
-      const __m512i v = _mm512_load_si512(pp.qs[h][k]);
-      lo[k] = _mm512_and_si512(v, m4);
-      hi[k] = _mm512_and_si512(_mm512_srli_epi16(v, 4), m4);
-    }
+    __m512i w[8];
+    P::weights(pp, h, w);
     const __m512 dw = _mm512_cvtph_ps(_mm256_load_si256(reinterpret_cast<const __m256i*>(pp.d[h])));
-    // this block's lane in the activation's pair vectors, and its quants (split order)
-    const int64_t lane = (b >> 1) * 16 + h * 4;
-    const int64_t q_first = (b >> 1) * 64 + h * 16, q_second = q_first + 32;
+    const int64_t lane = P::lane(b);
     #pragma GCC unroll 16
     for (int t = 0; t < T; ++t) {
-      __m512i dot = _mm512_set1_epi32(xs[t][lane] * 8);  // -8 sum x: Q4_0 stores q + 8
-      #pragma GCC unroll 4
-      for (int k = 0; k < 4; ++k) {
-        int32_t x_lo, x_hi;
-        std::memcpy(&x_lo, x[t] + q_first + 4 * k, 4);
-        std::memcpy(&x_hi, x[t] + q_second + 4 * k, 4);
-        dot = _mm512_dpbusd_epi32(dot, lo[k], _mm512_set1_epi32(x_lo));
-        dot = _mm512_dpbusd_epi32(dot, hi[k], _mm512_set1_epi32(x_hi));
+      __m512i dot = _mm512_set1_epi32(xs[t][lane] * P::kOffset);  // -offset * sum x
+      #pragma GCC unroll 8
+      for (int k = 0; k < 8; ++k) {
+        int32_t xq;
+        std::memcpy(&xq, x[t] + P::x_dword(b, k), 4);
+        dot = _mm512_dpbusd_epi32(dot, w[k], _mm512_set1_epi32(xq));
       }
       acc[t] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(dot), _mm512_mul_ps(dw, _mm512_set1_ps(xd[t][lane])), acc[t]);
     }
@@ -391,22 +410,23 @@ void q4_0x16_tile(const MatmulArgs& a, const Q8xLayout& l, const PackedQ4_0Pair*
   for (int t = 0; t < T; ++t) _mm512_mask_storeu_ps(a.y + (t0 + t) * a.y_stride + r, m, acc[t]);
 }
 
-void q4_0x16_rows(const MatmulArgs& a, int64_t r0, int64_t r1) {
+template <typename P>
+void packed_rows(const MatmulArgs& a, int64_t r0, int64_t r1) {
   const Q8xLayout l = q8x_layout(a.cols);
-  const size_t group_bytes = size_t(l.pairs) * sizeof(PackedQ4_0Pair);
+  const size_t group_bytes = size_t(l.pairs) * sizeof(typename P::Pair);
   for (int64_t r = r0; r < r1; r += kPackRows) {
     const int rows = int(r1 - r < kPackRows ? r1 - r : kPackRows);
-    const auto* pairs = reinterpret_cast<const PackedQ4_0Pair*>(a.w + size_t(r / kPackRows) * group_bytes);
+    const auto* pairs = reinterpret_cast<const typename P::Pair*>(a.w + size_t(r / kPackRows) * group_bytes);
     int64_t t = 0;
-    for (; t + kTokenTile <= a.n_tokens; t += kTokenTile) q4_0x16_tile<kTokenTile>(a, l, pairs, r, rows, t);
+    for (; t + kTokenTile <= a.n_tokens; t += kTokenTile) packed_tile<P, kTokenTile>(a, l, pairs, r, rows, t);
     switch (a.n_tokens - t) {
-      case 7: q4_0x16_tile<7>(a, l, pairs, r, rows, t); break;
-      case 6: q4_0x16_tile<6>(a, l, pairs, r, rows, t); break;
-      case 5: q4_0x16_tile<5>(a, l, pairs, r, rows, t); break;
-      case 4: q4_0x16_tile<4>(a, l, pairs, r, rows, t); break;
-      case 3: q4_0x16_tile<3>(a, l, pairs, r, rows, t); break;
-      case 2: q4_0x16_tile<2>(a, l, pairs, r, rows, t); break;
-      case 1: q4_0x16_tile<1>(a, l, pairs, r, rows, t); break;
+      case 7: packed_tile<P, 7>(a, l, pairs, r, rows, t); break;
+      case 6: packed_tile<P, 6>(a, l, pairs, r, rows, t); break;
+      case 5: packed_tile<P, 5>(a, l, pairs, r, rows, t); break;
+      case 4: packed_tile<P, 4>(a, l, pairs, r, rows, t); break;
+      case 3: packed_tile<P, 3>(a, l, pairs, r, rows, t); break;
+      case 2: packed_tile<P, 2>(a, l, pairs, r, rows, t); break;
+      case 1: packed_tile<P, 1>(a, l, pairs, r, rows, t); break;
       default: break;
     }
   }
@@ -827,8 +847,8 @@ void fill_avx512_kernels(Kernels& k) {
   k.f32 = {nullptr, nullptr, float_rows<LoadF32>, 4};
   k.f16 = {nullptr, nullptr, float_rows<LoadF16>, 4};
   k.bf16 = {nullptr, nullptr, float_rows<LoadBF16>, 4};
-  k.q4_0 = {q8x_row_bytes, quantize_q8x<PairQ4_0::kSplit>, q_rows<RowQ4_0, PairQ4_0>, kGroupRows, q4_0x16_rows};
-  k.q8_0 = {q8x_row_bytes, quantize_q8x<PairQ8_0::kSplit>, q_rows<RowQ8_0, PairQ8_0>, kGroupRows};
+  k.q4_0 = {q8x_row_bytes, quantize_q8x<PairQ4_0::kSplit>, q_rows<RowQ4_0, PairQ4_0>, kGroupRows, packed_rows<PackedQ4>};
+  k.q8_0 = {q8x_row_bytes, quantize_q8x<PairQ8_0::kSplit>, q_rows<RowQ8_0, PairQ8_0>, kGroupRows, packed_rows<PackedQ8>};
   k.q4_k.rows = k_rows<Q4KRow>;
   k.q4_k.quantize_act = quantize_q8_k;
   k.q6_k.rows = k_rows<Q6KRow>;

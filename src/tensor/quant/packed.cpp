@@ -6,14 +6,14 @@
 
 namespace maas::tensor {
 
-bool has_packed_layout(DType type) { return type == DType::kQ4_0; }
+bool has_packed_layout(DType type) { return type == DType::kQ4_0 || type == DType::kQ8_0; }
 
 PackedShape packed_shape(DType type, int64_t rows, int64_t cols) {
   if (!has_packed_layout(type)) return {0, 0, 0};
   PackedShape s;
   s.groups = (rows + kPackRows - 1) / kPackRows;
   s.pairs = (cols / kQK + 1) / 2;
-  s.group_bytes = size_t(s.pairs) * sizeof(PackedQ4_0Pair);
+  s.group_bytes = size_t(s.pairs) * (type == DType::kQ4_0 ? sizeof(PackedQ4_0Pair) : sizeof(PackedQ8_0Pair));
   return s;
 }
 
@@ -22,25 +22,42 @@ size_t packed_bytes(DType type, int64_t rows, int64_t cols) {
   return size_t(s.groups) * s.group_bytes;
 }
 
-void pack_groups(const void* w, DType type, int64_t rows, int64_t cols, int64_t g0, int64_t g1, void* out) {
-  const PackedShape s = packed_shape(type, rows, cols);
+namespace {
+
+// Q4_0: the 16 qs bytes of a block, 4 per vector (each byte two elements).
+void pack_block(const BlockQ4_0& blk, int h, int i, PackedQ4_0Pair& p) {
+  p.d[h][i] = blk.d;
+  for (int k = 0; k < 4; ++k) std::memcpy(&p.qs[h][k][4 * i], blk.qs + 4 * k, 4);
+}
+
+// Q8_0: the 32 quants of a block plus 128, 4 per vector.
+void pack_block(const BlockQ8_0& blk, int h, int i, PackedQ8_0Pair& p) {
+  p.d[h][i] = blk.d;
+  for (int k = 0; k < 8; ++k)
+    for (int j = 0; j < 4; ++j) p.qs[h][k][4 * i + j] = static_cast<uint8_t>(blk.qs[4 * k + j] + 128);
+}
+
+template <typename Block, typename Pair>
+void pack_groups_of(const void* w, int64_t rows, int64_t cols, const PackedShape& s, int64_t g0, int64_t g1,
+                    void* out) {
   const int64_t blocks = cols / kQK;
-  const auto* src = static_cast<const BlockQ4_0*>(w);
+  const auto* src = static_cast<const Block*>(w);
   for (int64_t g = g0; g < g1; ++g) {
-    auto* pairs = reinterpret_cast<PackedQ4_0Pair*>(static_cast<uint8_t*>(out) + size_t(g) * s.group_bytes);
+    auto* pairs = reinterpret_cast<Pair*>(static_cast<uint8_t*>(out) + size_t(g) * s.group_bytes);
     std::memset(pairs, 0, s.group_bytes);
-    for (int i = 0; i < kPackRows; ++i) {
+    for (int i = 0; i < kPackRows && g * kPackRows + i < rows; ++i) {
       const int64_t r = g * kPackRows + i;
-      if (r >= rows) break;
-      for (int64_t b = 0; b < blocks; ++b) {
-        const BlockQ4_0& blk = src[r * blocks + b];
-        PackedQ4_0Pair& p = pairs[b / 2];
-        const int h = int(b % 2);
-        p.d[h][i] = blk.d;
-        for (int k = 0; k < 4; ++k) std::memcpy(&p.qs[h][k][4 * i], blk.qs + 4 * k, 4);
-      }
+      for (int64_t b = 0; b < blocks; ++b) pack_block(src[r * blocks + b], int(b % 2), i, pairs[b / 2]);
     }
   }
+}
+
+}  // namespace
+
+void pack_groups(const void* w, DType type, int64_t rows, int64_t cols, int64_t g0, int64_t g1, void* out) {
+  const PackedShape s = packed_shape(type, rows, cols);
+  if (type == DType::kQ4_0) pack_groups_of<BlockQ4_0, PackedQ4_0Pair>(w, rows, cols, s, g0, g1, out);
+  if (type == DType::kQ8_0) pack_groups_of<BlockQ8_0, PackedQ8_0Pair>(w, rows, cols, s, g0, g1, out);
 }
 
 }  // namespace maas::tensor
