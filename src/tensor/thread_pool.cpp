@@ -1,5 +1,7 @@
 #include "tensor/thread_pool.h"
 
+#include "core/thread_name.h"
+
 #include <algorithm>
 #include <chrono>
 
@@ -47,7 +49,11 @@ int available_cpus() {
 
 ThreadPool::ThreadPool(int n_threads) : n_threads_(n_threads > 0 ? n_threads : available_cpus()) {
   workers_.reserve(n_threads_ - 1);
-  for (int i = 1; i < n_threads_; ++i) workers_.emplace_back([this] { worker_main(); });
+  for (int i = 1; i < n_threads_; ++i)
+    workers_.emplace_back([this] {
+      set_thread_name("maas-pool");
+      worker_main();
+    });
 }
 
 ThreadPool::~ThreadPool() {

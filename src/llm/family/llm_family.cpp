@@ -31,6 +31,8 @@ nlohmann::json LlmModel::stats() const {
           {"active_sequences", st.active_sequences},
           {"max_sequences", st.kv.max_sequences},
           {"steps", st.steps},
+          {"step_seconds", st.step_seconds},
+          {"forward_seconds", st.forward_seconds},
           {"prompt_tokens", st.prompt_tokens},
           {"generated_tokens", st.tokens_generated},
           {"kv_cache_tokens", st.kv.tokens},

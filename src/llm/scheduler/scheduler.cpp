@@ -1,10 +1,12 @@
 #include "llm/scheduler/scheduler.h"
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <limits>
 
 #include "core/log.h"
+#include "core/thread_name.h"
 #include "llm/model/model.h"
 #include "llm/runtime/text_stream.h"
 
@@ -72,7 +74,10 @@ Scheduler::Scheduler(std::shared_ptr<Model> model, SchedulerOptions options, KvC
       cache_(std::move(cache)),
       token_bytes_(std::move(token_bytes)),
       is_end_(std::move(is_end)) {
-  thread_ = std::thread([this] { loop(); });
+  thread_ = std::thread([this] {
+    set_thread_name("maas-sched");
+    loop();
+  });
 }
 
 Scheduler::~Scheduler() {
@@ -119,6 +124,8 @@ SchedulerStats Scheduler::stats() const {
   st.queued = static_cast<int64_t>(waiting_.size());
   for (const auto& s : running_) st.active_sequences += s->done ? 0 : 1;
   st.steps = steps_;
+  st.step_seconds = static_cast<double>(step_ns_.load()) * 1e-9;
+  st.forward_seconds = static_cast<double>(forward_ns_.load()) * 1e-9;
   st.tokens_generated = tokens_generated_;
   st.prompt_tokens = prompt_tokens_;
   st.kv = cache_.usage();
@@ -195,6 +202,12 @@ void Scheduler::emit_prompt_logprobs(Sequence& s, const ForwardResult& out, size
 }
 
 void Scheduler::step() {
+  const auto started = std::chrono::steady_clock::now();
+  struct StepTimer {  // adds the step's wall time however it returns
+    Scheduler* s;
+    std::chrono::steady_clock::time_point t0;
+    ~StepTimer() { s->step_ns_ += std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - t0).count(); }
+  } timer{this, started};
   // Plan: one token for every decoding sequence, then prompt chunks within the budget.
   Batch batch;
   std::vector<Sequence*> planned;
@@ -227,7 +240,9 @@ void Scheduler::step() {
   }
   if (planned.empty()) return;
 
+  const auto forward_start = std::chrono::steady_clock::now();
   Result<ForwardResult> result = model_->forward(batch, cache_);
+  forward_ns_ += std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - forward_start).count();
   ++steps_;
   std::lock_guard<std::mutex> lock(mu_);
   if (!result.is_ok()) {

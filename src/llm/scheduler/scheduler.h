@@ -38,6 +38,10 @@ struct SchedulerStats {
   int64_t steps = 0;
   int64_t tokens_generated = 0;
   int64_t prompt_tokens = 0;
+  // Wall seconds spent in steps that had work, and in their forward passes; the rest
+  // of a step is the scheduler's own work (planning, sampling, streaming events).
+  double step_seconds = 0;
+  double forward_seconds = 0;
   KvUsage kv;
 };
 
@@ -79,6 +83,7 @@ class Scheduler {
   std::vector<std::unique_ptr<Sequence>> running_;
   bool stopping_ = false;
   std::atomic<int64_t> steps_{0}, tokens_generated_{0}, prompt_tokens_{0};
+  std::atomic<int64_t> step_ns_{0}, forward_ns_{0};  // wall time of steps with work / of their forward passes
   std::thread thread_;
 };
 

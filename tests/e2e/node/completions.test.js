@@ -173,3 +173,15 @@ test('a client that disconnects mid-stream frees its sequence slot', async () =>
   }
   assert.equal(active, 0);
 });
+
+test('the admin view splits scheduler time between forward passes and the rest', async () => {
+  const stats = async () => (await (await fetch(`${server.baseURL}/admin/v1/loaded`)).json()).data[0].stats;
+  const before = await stats();
+  await client.completions.create({ model: 'stories260K', prompt: 'Once upon a time', max_tokens: 20, temperature: 0 });
+  const after = await stats();
+  assert.ok(after.steps >= before.steps + 20, `${before.steps} -> ${after.steps}`);
+  const forward = after.forward_seconds - before.forward_seconds;
+  const step = after.step_seconds - before.step_seconds;
+  assert.ok(forward > 0, `forward ${forward}`);
+  assert.ok(step >= forward, `step ${step} < forward ${forward}`);
+});
