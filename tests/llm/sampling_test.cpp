@@ -57,6 +57,34 @@ TEST(Sampling, TemperatureZeroAndTopKOneAreGreedy) {
   }
 }
 
+// Without logprobs the sampler skips the pass over the vocabulary; the choices are the
+// same, with penalties and bias still applied.
+TEST(Sampling, WithoutLogprobsTheSameTokensAndNoLogprob) {
+  const auto logits = some_logits();
+  SamplingParams with;
+  with.temperature = 0;
+  SamplingParams without = with;
+  without.logprobs = false;
+  const SampledToken a = Sampler(with).sample(logits), b = Sampler(without).sample(logits);
+  EXPECT_EQ(a.token, b.token);
+  EXPECT_FALSE(std::isnan(a.logprob));
+  EXPECT_TRUE(std::isnan(b.logprob));
+
+  without.logit_bias = {{3, 100.0f}};  // bias still steers the greedy choice
+  EXPECT_EQ(Sampler(without).sample(logits).token, 3);
+  without.logit_bias.clear();
+  without.presence_penalty = 100.0f;  // and penalties still apply
+  Sampler penalised(without);
+  penalised.accept(a.token);
+  EXPECT_NE(penalised.sample(logits).token, a.token);
+  without.temperature = 1.0f;  // sampling keeps its seeded draws
+  without.presence_penalty = 0;
+  without.seed = 7;
+  with.temperature = 1.0f;
+  with.seed = 7;
+  EXPECT_EQ(draw_many(with, 32), draw_many(without, 32));
+}
+
 TEST(Sampling, TopPAndMinPKeepOnlyLikelyTokens) {
   std::vector<float> l(10, 0.0f);
   l[3] = 10;  // ~0.9995 of the mass

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <numeric>
 #include <unordered_map>
 
@@ -68,12 +69,23 @@ std::vector<float> Sampler::adjusted_logits(std::span<const float> logits) const
 }
 
 SampledToken Sampler::sample(std::span<const float> logits) {
-  std::vector<float> l = adjusted_logits(logits);
-  const double lse = log_sum_exp(l);
-
   SampledToken out;
+  const bool adjusted = (!recent_.empty() && (p_.repeat_penalty != 1.0f || p_.frequency_penalty != 0.0f ||
+                                              p_.presence_penalty != 0.0f)) ||
+                        !p_.logit_bias.empty();
+  if (!adjusted && p_.temperature <= 0 && !p_.logprobs && p_.n_probs == 0) {  // plain greedy: argmax only
+    out.token = static_cast<int32_t>(std::max_element(logits.begin(), logits.end()) - logits.begin());
+    out.logprob = std::numeric_limits<float>::quiet_NaN();
+    return out;
+  }
+  std::vector<float> l = adjusted_logits(logits);
   out.token = p_.temperature <= 0 ? static_cast<int32_t>(std::max_element(l.begin(), l.end()) - l.begin())
                                   : draw(l);
+  if (!p_.logprobs && p_.n_probs == 0) {
+    out.logprob = std::numeric_limits<float>::quiet_NaN();
+    return out;
+  }
+  const double lse = log_sum_exp(l);
   out.logprob = static_cast<float>(l[static_cast<size_t>(out.token)] - lse);
   if (p_.n_probs > 0) {
     std::vector<Candidate> c(l.size());

@@ -22,6 +22,8 @@ struct SamplingParams {
   std::vector<std::pair<int32_t, float>> logit_bias;  // added to the logit of the token
   std::optional<uint64_t> seed;  // same seed + same input = same output; unset = random
   int32_t n_probs = 0;           // also report the n most likely alternatives (0..20)
+  bool logprobs = true;          // report the chosen token's log-probability (a pass over
+                                 // the vocabulary per token; servers ask only when needed)
 };
 
 // Checks ranges (negative temperature, top_p outside (0, 1], bias ids outside the

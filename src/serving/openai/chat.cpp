@@ -220,6 +220,7 @@ Result<HttpResponse> handle_chat(ServingContext& ctx, const OpenAIOptions& optio
   const int64_t room = m.scheduler().context_length() - static_cast<int64_t>(call->prompt.size());
   go.params.max_tokens = static_cast<int32_t>(call->sampling.max_tokens.value_or(std::max<int64_t>(room, 0)));
   go.params.sampling.n_probs = call->top_logprobs;
+  go.params.sampling.logprobs = call->logprobs;
   // Models whose tokenizer does not mark the end of a turn as end-of-generation.
   const std::string end_of_turn = llm::chat_end_of_turn(m.chat_template().family, m.chat_info());
   if (!end_of_turn.empty()) {

@@ -232,6 +232,7 @@ Result<HttpResponse> handle_completion(ServingContext& ctx, const OpenAIOptions&
   go.params = call->sampling.params;
   go.params.max_tokens = static_cast<int32_t>(call->sampling.max_tokens.value_or(16));
   go.params.sampling.n_probs = static_cast<int32_t>(call->logprobs.value_or(0));
+  go.params.sampling.logprobs = call->logprobs.has_value();
   go.n = call->sampling.n;
   go.prompt_logprobs = call->echo && call->logprobs.has_value();
   go.deadline = std::chrono::steady_clock::now() + std::chrono::seconds(options.request_timeout_seconds);
