@@ -68,6 +68,7 @@ void add(const float* a, const float* b, int64_t n, float* out);   // out = a + 
 void mul(const float* a, const float* b, int64_t n, float* out);   // out = a * b
 void scale(float* x, float s, int64_t n);                          // x *= s
 float dot(const float* a, const float* b, int64_t n);
+int64_t argmax(const float* x, int64_t n);  // first index of the largest value (n > 0)
 void axpy(float a, const float* x, int64_t n, float* y);           // y += a * x
 // One attention head: out = softmax(scale * K q) V over n positions whose key and value
 // rows (hd floats each) are `stride` floats apart; score: n floats of scratch.

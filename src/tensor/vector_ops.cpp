@@ -35,6 +35,8 @@ void scale(float* x, float s, int64_t n) { kernels().vec.scale(x, s, n); }
 float dot(const float* a, const float* b, int64_t n) { return kernels().vec.dot(a, b, n); }
 void axpy(float a, const float* x, int64_t n, float* y) { kernels().vec.axpy(a, x, y, n); }
 
+int64_t argmax(const float* x, int64_t n) { return kernels().vec.argmax(x, n); }
+
 void attend(const float* q, const float* k, const float* v, int64_t n, int64_t hd, int64_t stride, float scale,
             float* score, float* out) {
   kernels().vec.attend(q, k, v, n, hd, stride, scale, score, out);

@@ -3,6 +3,7 @@
 // same switch MAAS_KERNELS sets at start-up).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 
@@ -103,6 +104,21 @@ TEST_P(SimdVsScalar, VectorHelpersMatchFormulas) {
       EXPECT_EQ(out[0], 0.0f);
     }
     for (int64_t i = first; i < n; ++i) ASSERT_NEAR(out[i], std::exp(a[i] - mx) / sum, 1e-6);
+  }
+}
+
+TEST_P(SimdVsScalar, ArgmaxIsTheFirstLargest) {
+  ASSERT_TRUE(use_kernels(GetParam()).is_ok());
+  for (int64_t n : {1, 5, 16, 17, 100, 32000}) {
+    auto x = random_floats(size_t(n), uint32_t(n), 3.0f);
+    const int64_t want = std::max_element(x.begin(), x.end()) - x.begin();
+    EXPECT_EQ(argmax(x.data(), n), want) << n;
+    x[size_t(n - 1)] = x[size_t(want)];  // a tie later on: still the first
+    EXPECT_EQ(argmax(x.data(), n), want) << n;
+    x[size_t(n / 2)] = 1e30f;            // the largest anywhere (a vector lane or the tail)
+    EXPECT_EQ(argmax(x.data(), n), n / 2) << n;
+    std::fill(x.begin(), x.end(), -INFINITY);
+    EXPECT_EQ(argmax(x.data(), n), 0) << n;
   }
 }
 

@@ -6,6 +6,8 @@
 #include <numeric>
 #include <unordered_map>
 
+#include "tensor/ops.h"
+
 namespace maas::llm {
 namespace {
 
@@ -74,12 +76,12 @@ SampledToken Sampler::sample(std::span<const float> logits) {
                                               p_.presence_penalty != 0.0f)) ||
                         !p_.logit_bias.empty();
   if (!adjusted && p_.temperature <= 0 && !p_.logprobs && p_.n_probs == 0) {  // plain greedy: argmax only
-    out.token = static_cast<int32_t>(std::max_element(logits.begin(), logits.end()) - logits.begin());
+    out.token = static_cast<int32_t>(tensor::argmax(logits.data(), static_cast<int64_t>(logits.size())));
     out.logprob = std::numeric_limits<float>::quiet_NaN();
     return out;
   }
   std::vector<float> l = adjusted_logits(logits);
-  out.token = p_.temperature <= 0 ? static_cast<int32_t>(std::max_element(l.begin(), l.end()) - l.begin())
+  out.token = p_.temperature <= 0 ? static_cast<int32_t>(tensor::argmax(l.data(), static_cast<int64_t>(l.size())))
                                   : draw(l);
   if (!p_.logprobs && p_.n_probs == 0) {
     out.logprob = std::numeric_limits<float>::quiet_NaN();

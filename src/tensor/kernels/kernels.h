@@ -50,6 +50,7 @@ struct VectorKernels {
   void (*scale)(float* x, float s, int64_t n);
   float (*sum_squares)(const float* x, int64_t n);
   float (*max)(const float* x, int64_t n);
+  int64_t (*argmax)(const float* x, int64_t n);  // first index of the largest (n > 0)
   float (*exp_sub_sum)(float* x, float m, int64_t n);  // x = exp(x - m), returns the sum
   void (*silu_mul)(const float* gate, const float* up, float* out, int64_t n);
   // One attention head: out = softmax(scale * K q) V over n positions, K and V rows
@@ -58,6 +59,8 @@ struct VectorKernels {
                  float scale, float* score, float* out);
 };
 
+// The scalar argmax (tables without their own).
+int64_t argmax_generic(const float* x, int64_t n);
 // attend composed from the active table's dot, max, exp_sub_sum and axpy (the reference,
 // and what a table uses for head sizes its own attend does not cover).
 void attend_generic(const float* q, const float* k, const float* v, int64_t n, int64_t hd, int64_t stride,

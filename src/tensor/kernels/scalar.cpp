@@ -89,6 +89,12 @@ float max(const float* x, int64_t n) {
   for (int64_t i = 0; i < n; ++i) m = std::fmax(m, x[i]);
   return m;
 }
+int64_t argmax(const float* x, int64_t n) {
+  int64_t best = 0;
+  for (int64_t i = 1; i < n; ++i)
+    if (x[i] > x[best]) best = i;
+  return best;
+}
 float exp_sub_sum(float* x, float m, int64_t n) {
   float sum = 0;
   for (int64_t i = 0; i < n; ++i) {
@@ -102,6 +108,8 @@ void silu_mul(const float* gate, const float* up, float* out, int64_t n) {
 }
 
 }  // namespace
+
+int64_t argmax_generic(const float* x, int64_t n) { return argmax(x, n); }
 
 void attend_generic(const float* q, const float* k, const float* v, int64_t n, int64_t hd, int64_t stride,
                     float scale, float* score, float* out) {
@@ -121,7 +129,7 @@ void fill_scalar_kernels(Kernels& k) {
   k.q4_0 = {q8_0_row_bytes, quantize_row_q8_0, rows_by_vec_dot<vec_dot_q4_0_q8_0>, 1, packed_rows<PackQ4_0>};
   k.q4_k = {q8_k_row_bytes, quantize_row_q8_k, rows_by_vec_dot<vec_dot_q4_k_q8_k>, 1};
   k.q6_k = {q8_k_row_bytes, quantize_row_q8_k, rows_by_vec_dot<vec_dot_q6_k_q8_k>, 1};
-  k.vec = {dot, axpy, add, mul, scale, sum_squares, max, exp_sub_sum, silu_mul, attend_generic};
+  k.vec = {dot, axpy, add, mul, scale, sum_squares, max, argmax, exp_sub_sum, silu_mul, attend_generic};
 }
 
 }  // namespace maas::tensor

@@ -327,7 +327,7 @@ void fill_avx2_kernels(Kernels& k) {
   k.bf16 = {nullptr, nullptr, float_rows<LoadBF16>, 4};
   k.q4_0 = {q8x_row_bytes, quantize_q8x, q_rows<BlockDotQ4_0>, 1};
   k.q8_0 = {q8x_row_bytes, quantize_q8x, q_rows<BlockDotQ8_0>, 1};
-  k.vec = {dot, axpy, add, mul, scale, sum_squares, max, exp_sub_sum, silu_mul, attend_generic};
+  k.vec = {dot, axpy, add, mul, scale, sum_squares, max, argmax_generic, exp_sub_sum, silu_mul, attend_generic};
 }
 
 }  // namespace maas::tensor

@@ -777,6 +777,37 @@ float max(const float* x, int64_t n) {
   if (i < n) m = _mm512_mask_max_ps(m, tail_mask(n - i), m, _mm512_maskz_loadu_ps(tail_mask(n - i), x + i));
   return _mm512_reduce_max_ps(m);
 }
+// Per lane the largest value and its first index, then the lane with the largest (and
+// among equals the smallest index).
+int64_t argmax(const float* x, int64_t n) {
+  __m512 best = _mm512_set1_ps(-INFINITY);
+  __m512i best_i = _mm512_setzero_si512(), idx = _mm512_set_epi32(15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0);
+  const __m512i sixteen = _mm512_set1_epi32(16);
+  int64_t i = 0;
+  for (; i + 16 <= n; i += 16, idx = _mm512_add_epi32(idx, sixteen)) {
+    const __m512 v = _mm512_loadu_ps(x + i);
+    const __mmask16 gt = _mm512_cmp_ps_mask(v, best, _CMP_GT_OQ);
+    best = _mm512_mask_mov_ps(best, gt, v);
+    best_i = _mm512_mask_mov_epi32(best_i, gt, idx);
+  }
+  alignas(64) float vals[16];
+  alignas(64) int32_t ids[16];
+  _mm512_store_ps(vals, best);
+  _mm512_store_si512(ids, best_i);
+  int64_t out = ids[0];
+  float top = vals[0];
+  for (int l = 1; l < 16; ++l)
+    if (vals[l] > top || (vals[l] == top && ids[l] < out)) {
+      top = vals[l];
+      out = ids[l];
+    }
+  for (; i < n; ++i)
+    if (x[i] > top) {
+      top = x[i];
+      out = i;
+    }
+  return out;
+}
 float exp_sub_sum(float* x, float mx, int64_t n) {
   const __m512 mv = _mm512_set1_ps(mx);
   __m512 sum = _mm512_setzero_ps();
@@ -853,7 +884,7 @@ void fill_avx512_kernels(Kernels& k) {
   k.q4_k.quantize_act = quantize_q8_k;
   k.q6_k.rows = k_rows<Q6KRow>;
   k.q6_k.quantize_act = quantize_q8_k;
-  k.vec = {dot, axpy, add, mul, scale, sum_squares, max, exp_sub_sum, silu_mul, attend};
+  k.vec = {dot, axpy, add, mul, scale, sum_squares, max, argmax, exp_sub_sum, silu_mul, attend};
 }
 
 }  // namespace maas::tensor
