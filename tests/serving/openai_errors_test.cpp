@@ -89,26 +89,29 @@ TEST_F(OpenAIErrors, FullQueueIs429WithRetryAfter) {
   // one waits, and the others are refused until room frees up.
   const std::string body =
       R"({"model":"stories","prompt":"Once upon a time","max_tokens":500,"temperature":0.9,"ignore_eos":true})";
-  std::vector<std::future<httplib::Result>> calls;
-  for (int i = 0; i < 20; ++i)
-    calls.push_back(std::async(std::launch::async, [&] { return post("/v1/completions", body); }));
+  // A burst can drain before it fills the queue when the threads start slowly (stories
+  // generates 500 tokens in ~50 ms): up to 5 bursts, until one sees a refusal.
   int ok = 0, limited = 0;
-  for (auto& c : calls) {
-    httplib::Result r = c.get();
-    ASSERT_TRUE(r);
-    ASSERT_TRUE(r->status == 200 || r->status == 429) << r->status << " " << r->body;
-    if (r->status == 200) ++ok;
-    if (r->status == 429) {
-      ++limited;
-      EXPECT_EQ(r->get_header_value("Retry-After"), "1");
-      json e = json::parse(r->body);
-      EXPECT_EQ(e["error"]["type"], "rate_limit_error");
-      EXPECT_NE(e["error"]["message"].get<std::string>().find("queue is full"), std::string::npos);
+  for (int burst = 0; burst < 5 && limited == 0; ++burst) {
+    std::vector<std::future<httplib::Result>> calls;
+    for (int i = 0; i < 20; ++i)
+      calls.push_back(std::async(std::launch::async, [&] { return post("/v1/completions", body); }));
+    for (auto& c : calls) {
+      httplib::Result r = c.get();
+      ASSERT_TRUE(r);
+      ASSERT_TRUE(r->status == 200 || r->status == 429) << r->status << " " << r->body;
+      if (r->status == 200) ++ok;
+      if (r->status == 429) {
+        ++limited;
+        EXPECT_EQ(r->get_header_value("Retry-After"), "1");
+        json e = json::parse(r->body);
+        EXPECT_EQ(e["error"]["type"], "rate_limit_error");
+        EXPECT_NE(e["error"]["message"].get<std::string>().find("queue is full"), std::string::npos);
+      }
     }
   }
   EXPECT_GE(ok, 1);
   EXPECT_GE(limited, 1);
-  EXPECT_EQ(ok + limited, 20);
 }
 
 }  // namespace
