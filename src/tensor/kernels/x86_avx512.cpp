@@ -182,149 +182,7 @@ void q_rows_direct(const MatmulArgs& a, int64_t r0, int64_t r1) {
   }
 }
 
-// ---------------------------------------------------------------- Q4_0 / Q8_0 GEMM
-//
-// For many tokens, 16 weight rows are first repacked so that one vector holds 4
-// consecutive unsigned weights of each of the 16 rows: per block, 8 such vectors
-// (dwords k = 0..7 of the block) and the 16 row scales. A token's block then costs 8
-// vpdpbusd against broadcast activation dwords, after which each lane holds a whole
-// block dot product for its row; the float scaling is paid once per block, not once
-// per dword. Each weight block is repacked once per row group and reused by every
-// token; activations stay in L2.
-
-constexpr int kGroupRows = 16;
-constexpr int kTokenTile = 8;
-constexpr int64_t kGemmMinTokens = 6;
-constexpr size_t kPackedBlockBytes = 8 * 64 + 64;
-
-// Block b of a weight row as 32 unsigned bytes in element order, and its scale.
-struct RowQ4_0 {
-  static constexpr int kShift = 3;  // correction -8 sum x
-  static __m256i quants(const uint8_t* row, int64_t b, float* d) {
-    const auto* w = reinterpret_cast<const BlockQ4_0*>(row) + b;
-    *d = _cvtsh_ss(w->d);
-    const __m128i q = _mm_loadu_si128(reinterpret_cast<const __m128i*>(w->qs));
-    const __m128i m = _mm_set1_epi8(0x0F);
-    return _mm256_set_m128i(_mm_and_si128(_mm_srli_epi16(q, 4), m), _mm_and_si128(q, m));
-  }
-};
-struct RowQ8_0 {
-  static constexpr int kShift = 7;  // correction -128 sum x
-  static __m256i quants(const uint8_t* row, int64_t b, float* d) {
-    const auto* w = reinterpret_cast<const BlockQ8_0*>(row) + b;
-    *d = _cvtsh_ss(w->d);
-    const __m256i q = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(w->qs));
-    return _mm256_xor_si256(q, _mm256_set1_epi8(char(0x80)));
-  }
-};
-
-uint8_t* packed_scratch(size_t bytes) {
-  struct Buffer {
-    uint8_t* data = nullptr;
-    size_t size = 0;
-    ~Buffer() { std::free(data); }
-  };
-  thread_local Buffer buf;
-  if (buf.size < bytes) {
-    std::free(buf.data);
-    buf.size = (bytes + 4095) / 4096 * 4096;
-    buf.data = static_cast<uint8_t*>(std::aligned_alloc(64, buf.size));
-  }
-  return buf.data;
-}
-
-template <typename Row>
-void repack_group(const MatmulArgs& a, int64_t r, int rows, int64_t blocks, uint8_t* out) {
-  alignas(64) uint8_t tmp[kGroupRows * 32];
-  alignas(64) float scales[kGroupRows];
-  // dword k of row i sits at tmp[32 i + 4 k]
-  const __m512i idx = _mm512_set_epi32(120, 112, 104, 96, 88, 80, 72, 64, 56, 48, 40, 32, 24, 16, 8, 0);
-  for (int i = rows; i < kGroupRows; ++i) {
-    _mm256_store_si256(reinterpret_cast<__m256i*>(tmp + 32 * i), _mm256_setzero_si256());
-    scales[i] = 0;
-  }
-  for (int64_t b = 0; b < blocks; ++b) {
-    for (int i = 0; i < rows; ++i)
-      _mm256_store_si256(reinterpret_cast<__m256i*>(tmp + 32 * i),
-                         Row::quants(a.w + (r + i) * a.w_row_bytes, b, &scales[i]));
-    uint8_t* dst = out + b * kPackedBlockBytes;
-    #pragma GCC unroll 16
-    for (int k = 0; k < 8; ++k)
-      _mm512_store_si512(dst + 64 * k, _mm512_i32gather_epi32(_mm512_add_epi32(idx, _mm512_set1_epi32(k)), tmp, 4));
-    _mm512_store_ps(dst + 512, _mm512_load_ps(scales));
-  }
-}
-
-template <int kShift, bool kSplit, int T>
-void gemm_tile(const uint8_t* packed, const MatmulArgs& a, const Q8xLayout& l, int64_t r, int rows,
-               int64_t t0) {
-  const uint8_t* x[T];
-  const float* xd[T];
-  const int32_t* xs[T];
-  __m512 acc[T];
-  #pragma GCC unroll 16
-  for (int t = 0; t < T; ++t) {
-    x[t] = a.x + (t0 + t) * a.x_row_bytes;
-    xd[t] = reinterpret_cast<const float*>(x[t] + l.d_offset);
-    xs[t] = reinterpret_cast<const int32_t*>(x[t] + l.sum_offset);
-    acc[t] = _mm512_setzero_ps();
-  }
-  for (int64_t b = 0; b < l.blocks; ++b) {
-    const uint8_t* pb = packed + b * kPackedBlockBytes;
-    // this block's first lane in the pair vectors, and its quants
-    const int64_t lane = (b >> 1) * 16 + (b & 1) * (kSplit ? 4 : 8);
-    const int64_t q_first = kSplit ? (b >> 1) * 64 + (b & 1) * 16 : 32 * b;
-    const int64_t q_second = kSplit ? q_first + 32 : q_first + 16;
-    __m512i dot[T];
-    #pragma GCC unroll 16
-    for (int t = 0; t < T; ++t) dot[t] = _mm512_set1_epi32(xs[t][lane] * (1 << kShift));
-    #pragma GCC unroll 16
-    for (int k = 0; k < 8; ++k) {
-      const __m512i wv = _mm512_load_si512(pb + 64 * k);
-      #pragma GCC unroll 16
-      for (int t = 0; t < T; ++t) {
-        int32_t xq;
-        std::memcpy(&xq, x[t] + (k < 4 ? q_first + 4 * k : q_second + 4 * (k - 4)), 4);
-        dot[t] = _mm512_dpbusd_epi32(dot[t], wv, _mm512_set1_epi32(xq));
-      }
-    }
-    const __m512 dw = _mm512_load_ps(pb + 512);
-    #pragma GCC unroll 16
-    for (int t = 0; t < T; ++t)
-      acc[t] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(dot[t]), _mm512_mul_ps(dw, _mm512_set1_ps(xd[t][lane])), acc[t]);
-  }
-  const __mmask16 m = __mmask16((1u << rows) - 1);
-  #pragma GCC unroll 16
-  for (int t = 0; t < T; ++t) _mm512_mask_storeu_ps(a.y + (t0 + t) * a.y_stride + r, m, acc[t]);
-}
-
-template <typename Row, typename Pair>
-void q_rows(const MatmulArgs& a, int64_t r0, int64_t r1) {
-  if (a.n_tokens < kGemmMinTokens) {
-    q_rows_direct<Pair>(a, r0, r1);
-    return;
-  }
-  const Q8xLayout l = q8x_layout(a.cols);
-  uint8_t* packed = packed_scratch(size_t(l.blocks) * kPackedBlockBytes);
-  constexpr int S = Row::kShift;
-  constexpr bool P = Pair::kSplit;
-  for (int64_t r = r0; r < r1; r += kGroupRows) {
-    const int rows = int(r1 - r < kGroupRows ? r1 - r : kGroupRows);
-    repack_group<Row>(a, r, rows, l.blocks, packed);
-    int64_t t = 0;
-    for (; t + kTokenTile <= a.n_tokens; t += kTokenTile) gemm_tile<S, P, kTokenTile>(packed, a, l, r, rows, t);
-    switch (a.n_tokens - t) {
-      case 7: gemm_tile<S, P, 7>(packed, a, l, r, rows, t); break;
-      case 6: gemm_tile<S, P, 6>(packed, a, l, r, rows, t); break;
-      case 5: gemm_tile<S, P, 5>(packed, a, l, r, rows, t); break;
-      case 4: gemm_tile<S, P, 4>(packed, a, l, r, rows, t); break;
-      case 3: gemm_tile<S, P, 3>(packed, a, l, r, rows, t); break;
-      case 2: gemm_tile<S, P, 2>(packed, a, l, r, rows, t); break;
-      case 1: gemm_tile<S, P, 1>(packed, a, l, r, rows, t); break;
-      default: break;
-    }
-  }
-}
+constexpr int kTokenTile = 8;  // tokens per register tile of the packed kernels
 
 // ---------------------------------------------------------------- Q4_0x16 / Q8_0x16 (packed)
 //
@@ -878,8 +736,10 @@ void fill_avx512_kernels(Kernels& k) {
   k.f32 = {nullptr, nullptr, float_rows<LoadF32>, 4};
   k.f16 = {nullptr, nullptr, float_rows<LoadF16>, 4};
   k.bf16 = {nullptr, nullptr, float_rows<LoadBF16>, 4};
-  k.q4_0 = {q8x_row_bytes, quantize_q8x<PairQ4_0::kSplit>, q_rows<RowQ4_0, PairQ4_0>, kGroupRows, packed_rows<PackedQ4>};
-  k.q8_0 = {q8x_row_bytes, quantize_q8x<PairQ8_0::kSplit>, q_rows<RowQ8_0, PairQ8_0>, kGroupRows, packed_rows<PackedQ8>};
+  // File-layout weights (unpacked models) take the direct kernels for any token count;
+  // models pack these types at load and use packed_rows.
+  k.q4_0 = {q8x_row_bytes, quantize_q8x<PairQ4_0::kSplit>, q_rows_direct<PairQ4_0>, 1, packed_rows<PackedQ4>};
+  k.q8_0 = {q8x_row_bytes, quantize_q8x<PairQ8_0::kSplit>, q_rows_direct<PairQ8_0>, 1, packed_rows<PackedQ8>};
   k.q4_k.rows = k_rows<Q4KRow>;
   k.q4_k.quantize_act = quantize_q8_k;
   k.q6_k.rows = k_rows<Q6KRow>;
