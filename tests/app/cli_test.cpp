@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include "helpers/server_process.h"
+#include "tensor/kernels/kernels.h"
 
 namespace maas::testing {
 namespace {
@@ -68,6 +69,33 @@ TEST(Cli, VersionPrints) {
   CommandResult r = run_maas({"version"});
   EXPECT_EQ(r.exit_code, 0);
   EXPECT_EQ(r.out.rfind("maas ", 0), 0u) << r.out;
+  // Without MAAS_KERNELS: the best table this CPU runs.
+  const tensor::Isa best = tensor::cpu_supports(tensor::Isa::kAvx512) ? tensor::Isa::kAvx512
+                           : tensor::cpu_supports(tensor::Isa::kAvx2) ? tensor::Isa::kAvx2
+                                                                       : tensor::Isa::kScalar;
+  EXPECT_NE(r.out.find("kernels: " + std::string(tensor::isa_name(best)) + " "), std::string::npos) << r.out;
+}
+
+// MAAS_KERNELS picks the table at start-up; one the CPU lacks, or an unknown name, falls
+// back to the best with a warning.
+TEST(Cli, KernelsEnvironmentVariableSelectsTheTable) {
+  const std::string best = std::string(tensor::isa_name(tensor::cpu_supports(tensor::Isa::kAvx512) ? tensor::Isa::kAvx512
+                                                        : tensor::cpu_supports(tensor::Isa::kAvx2) ? tensor::Isa::kAvx2
+                                                                                                    : tensor::Isa::kScalar));
+  for (tensor::Isa isa : {tensor::Isa::kScalar, tensor::Isa::kAvx2, tensor::Isa::kAvx512}) {
+    const std::string name(tensor::isa_name(isa));
+    CommandResult r = run_maas({"version"}, {"MAAS_KERNELS=" + name});
+    EXPECT_EQ(r.exit_code, 0);
+    const std::string want = tensor::cpu_supports(isa) ? name : best;
+    EXPECT_NE(r.out.find("kernels: " + want + " "), std::string::npos) << name << ": " << r.out;
+    if (!tensor::cpu_supports(isa)) {
+      EXPECT_NE(r.err.find("kernels_unavailable"), std::string::npos) << r.err;
+    }
+  }
+  CommandResult r = run_maas({"version"}, {"MAAS_KERNELS=sse9"});
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_NE(r.out.find("kernels: " + best + " "), std::string::npos) << r.out;
+  EXPECT_NE(r.err.find("kernels_unknown"), std::string::npos) << r.err;
 }
 
 }  // namespace
