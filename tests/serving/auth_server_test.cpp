@@ -92,6 +92,48 @@ TEST_F(AuthServerTest, ValidKeyServesItsModelAndIsRefusedOthers) {
   EXPECT_EQ(as_admin->status, 200);
 }
 
+// Allow-lists also cover listing, retrieving and tokenizing: a key sees and reaches only
+// its models.
+TEST_F(AuthServerTest, KeysSeeOnlyTheirModels) {
+  auto cli = client();
+  auto ids = [&](const std::string& key) {
+    auto r = cli.Get("/v1/models", bearer(key));
+    EXPECT_TRUE(r && r->status == 200);
+    std::vector<std::string> out;
+    if (!r || r->status != 200) return out;
+    const json list = body_json(r);
+    for (const auto& m : list["data"]) out.push_back(m["id"]);
+    return out;
+  };
+  EXPECT_EQ(ids(user), std::vector<std::string>{"stories260K"});
+  EXPECT_TRUE(ids(other).empty());
+  EXPECT_EQ(ids(admin), std::vector<std::string>{"stories260K"});
+
+  auto mine = cli.Get("/v1/models/stories260K", bearer(user));
+  ASSERT_TRUE(mine);
+  EXPECT_EQ(mine->status, 200);
+  auto theirs = cli.Get("/v1/models/stories260K", bearer(other));
+  ASSERT_TRUE(theirs);
+  EXPECT_EQ(theirs->status, 403);
+  EXPECT_EQ(error_code(theirs), "model_not_allowed");
+  for (const auto& [route, body] : std::vector<std::pair<std::string, std::string>>{
+           {"/tokenize", R"({"model":"stories260K","content":"x"})"},
+           {"/detokenize", R"({"model":"stories260K","tokens":[1]})"}}) {
+    auto r = cli.Post(route, bearer(other), body, "application/json");
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 403) << route << " " << r->body;
+    auto ok = cli.Post(route, bearer(user), body, "application/json");
+    ASSERT_TRUE(ok);
+    EXPECT_EQ(ok->status, 200) << route << " " << ok->body;
+  }
+  // A client cannot widen its list by sending the internal header.
+  httplib::Headers spoofed = bearer(other);
+  spoofed.emplace("X-Maas-Models", "stories260K");
+  auto r = cli.Get("/v1/models", spoofed);
+  ASSERT_TRUE(r);
+  EXPECT_TRUE(body_json(r)["data"].empty()) << r->body;
+}
+
 TEST_F(AuthServerTest, UserKeysAreRefusedAdminRoutes) {
   auto cli = client();
   auto r = cli.Get("/admin/v1/keys", bearer(user));

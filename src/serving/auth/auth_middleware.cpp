@@ -53,10 +53,24 @@ bool is_loopback_host(const std::string& host) {
   return host == "localhost" || host == "::1" || host == "[::1]" || host.rfind("127.", 0) == 0;
 }
 
+bool request_allows_model(const HttpRequest& req, const std::string& model) {
+  auto it = req.headers.find(kModelsHeader);
+  if (it == req.headers.end()) return true;
+  std::string_view list = it->second;
+  while (!list.empty()) {
+    const size_t comma = list.find(',');
+    if (list.substr(0, comma) == model) return true;
+    if (comma == std::string_view::npos) break;
+    list.remove_prefix(comma + 1);
+  }
+  return false;
+}
+
 Middleware make_auth_middleware(KeyCache& keys, AuthMode mode) {
   return [&keys, mode](HttpRequest& req, const Route& route) -> std::optional<HttpResponse> {
     req.headers.erase(kKeyHeader);
     req.headers.erase(kActorHeader);
+    req.headers.erase(kModelsHeader);
     if (route.public_route || mode == AuthMode::kOff) return std::nullopt;
     if (mode == AuthMode::kAuto && !keys.any_active_key()) return std::nullopt;
 
@@ -83,6 +97,11 @@ Middleware make_auth_middleware(KeyCache& keys, AuthMode mode) {
     }
     req.headers.emplace(kKeyHeader, key.name);
     req.headers.emplace(kActorHeader, key.name);
+    if (!key.models.empty()) {
+      std::string list;
+      for (const std::string& m : key.models) list += (list.empty() ? "" : ",") + m;
+      req.headers.emplace(kModelsHeader, list);
+    }
     return std::nullopt;
   };
 }

@@ -70,9 +70,13 @@ std::string base_model_name(std::string_view reference) {
 }
 
 std::optional<std::string> requested_model(const HttpRequest& req, const Route& route) {
-  if (req.method == "POST" && route.pattern.rfind("/v1/", 0) == 0) {
+  if (req.method == "POST" && !route.admin && route.pattern.rfind("/v2/", 0) != 0) {
     if (std::optional<std::string> m = body_model_field(req.body)) return base_model_name(*m);
     return std::nullopt;
+  }
+  if (route.pattern == "/v1/models/{id}") {
+    auto it = req.path_params.find("id");
+    if (it != req.path_params.end()) return base_model_name(it->second);
   }
   if (route.pattern.rfind("/v2/models/", 0) == 0) {
     for (const char* name : {"model", "name", "model_name"}) {

@@ -1,6 +1,8 @@
 // The model a request is about, for per-key model allow-lists: the top-level "model"
-// string of a POST /v1/* JSON body (found with a SAX pass that stops there, so the body
-// is not materialised), or the {model}/{name} path parameter of /v2/models/... routes.
+// string of the JSON body of a POST to a non-admin route (/v1/*, /tokenize,
+// /detokenize; found with a SAX pass that stops there, so the body is not
+// materialised), the {id} of GET /v1/models/{id}, or the {model}/{name} path parameter
+// of /v2/models/... routes.
 // Returns the base name ("m:3" and "m@prod" -> "m"); nullopt when the request names none.
 #pragma once
 
