@@ -167,13 +167,8 @@ HttpResponse respond_stream(std::shared_ptr<ChatCall> c, std::shared_ptr<Generat
           return true;
         },
         [&w] { return w.is_alive(); });
-    json usage_chunk = nullptr;
-    if (c->sampling.include_usage) {
-      usage_chunk = envelope(c->id, "chat.completion.chunk", c->created, c->routed.requested);
-      usage_chunk["choices"] = json::array();
-      usage_chunk["usage"] = usage_json(usage->prompt_tokens, completion_tokens);
-    }
-    end_stream(w, st, usage_chunk);
+    end_stream(w, st, usage_chunk(c->sampling.include_usage, c->id, "chat.completion.chunk", c->created, c->routed.requested,
+                                  usage->prompt_tokens, completion_tokens));
   };
   return res;
 }

@@ -32,6 +32,15 @@ nlohmann::json envelope(const std::string& id, const char* object, int64_t creat
   return {{"id", id}, {"object", object}, {"created", created}, {"model", model}, {"system_fingerprint", "maas"}};
 }
 
+nlohmann::json usage_chunk(bool include, const std::string& id, const char* object, int64_t created,
+                           const std::string& model, int64_t prompt_tokens, int64_t completion_tokens) {
+  if (!include) return nullptr;
+  nlohmann::json chunk = envelope(id, object, created, model);
+  chunk["choices"] = nlohmann::json::array();
+  chunk["usage"] = usage_json(prompt_tokens, completion_tokens);
+  return chunk;
+}
+
 void end_stream(StreamWriter& w, const Status& status, const nlohmann::json& usage_chunk) {
   if (!status.is_ok()) {
     if (status.code() != Code::kCancelled) send_event(w, stream_error(status));

@@ -22,6 +22,11 @@ nlohmann::json stream_error(const Status& status);
 // system_fingerprint.
 nlohmann::json envelope(const std::string& id, const char* object, int64_t created, const std::string& model);
 
+// The last chunk of a stream with stream_options.include_usage: the envelope, no
+// choices, the usage. Null when `include` is false.
+nlohmann::json usage_chunk(bool include, const std::string& id, const char* object, int64_t created,
+                           const std::string& model, int64_t prompt_tokens, int64_t completion_tokens);
+
 // Ends a stream: an error event unless the client left; else the usage chunk (when
 // asked for: `usage_chunk` not null) and [DONE].
 void end_stream(StreamWriter& w, const Status& status, const nlohmann::json& usage_chunk);
