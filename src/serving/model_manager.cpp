@@ -5,6 +5,7 @@
 
 #include "core/clock.h"
 #include "core/log.h"
+#include "core/thread_name.h"
 
 namespace maas::serving {
 
@@ -36,7 +37,10 @@ const char* load_state_name(LoadState state) {
 
 ModelManager::ModelManager(const FamilyTable& families, LoadOptions load_options, uint64_t memory_budget_bytes)
     : families_(families), load_options_(load_options), budget_(memory_budget_bytes) {
-  loader_ = std::thread([this] { loader_loop(); });
+  loader_ = std::thread([this] {
+    set_thread_name("maas-loader");
+    loader_loop();
+  });
 }
 
 ModelManager::~ModelManager() {

@@ -2,11 +2,15 @@
 
 #include "core/clock.h"
 #include "core/log.h"
+#include "core/thread_name.h"
 
 namespace maas::serving {
 
 Reconciler::Reconciler(ServingContext& ctx, ReconcilerOptions options) : ctx_(ctx), options_(options) {
-  thread_ = std::thread([this] { loop(); });
+  thread_ = std::thread([this] {
+    set_thread_name("maas-reconcile");
+    loop();
+  });
 }
 
 Reconciler::~Reconciler() {

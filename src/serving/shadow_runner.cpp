@@ -2,6 +2,7 @@
 
 #include "core/clock.h"
 #include "core/log.h"
+#include "core/thread_name.h"
 
 namespace maas::serving {
 namespace {
@@ -20,7 +21,10 @@ std::string first_choice_text(const std::string& body) {
 }  // namespace
 
 ShadowRunner::ShadowRunner(RolloutMonitor& monitor, size_t max_queue) : monitor_(monitor), max_queue_(max_queue) {
-  thread_ = std::thread([this] { loop(); });
+  thread_ = std::thread([this] {
+    set_thread_name("maas-shadow");
+    loop();
+  });
 }
 
 ShadowRunner::~ShadowRunner() {

@@ -1,13 +1,17 @@
 #include "serving/usage/usage_recorder.h"
 
 #include "core/log.h"
+#include "core/thread_name.h"
 
 namespace maas::serving::usage {
 
 UsageRecorder::UsageRecorder(registry::UsageStore& store, RecorderOptions options,
                              std::function<void(uint64_t, uint64_t)> on_written)
     : store_(store), options_(options), on_written_(std::move(on_written)) {
-  writer_ = std::thread([this] { run(); });
+  writer_ = std::thread([this] {
+    set_thread_name("maas-usage");
+    run();
+  });
 }
 
 UsageRecorder::~UsageRecorder() { stop(); }
