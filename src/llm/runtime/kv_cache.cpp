@@ -84,6 +84,19 @@ size_t KvCache::row_offset(int layer, int64_t pos) const {
   return (static_cast<size_t>(layer) * static_cast<size_t>(max_tokens_) + static_cast<size_t>(pos)) * row_bytes_;
 }
 
+Status KvCache::copy_prefix(SeqId from, SeqId to, int64_t n) {
+  if (!live(from) || !live(to) || from == to) return invalid_argument("copy_prefix needs two distinct live sequences");
+  if (n < 0 || n > length(from)) return invalid_argument("copy_prefix of {} positions from a sequence of {}", n, length(from));
+  const Slot& src = slots_[static_cast<size_t>(from)];
+  Slot& dst = slots_[static_cast<size_t>(to)];
+  for (int layer = 0; layer < n_layer_; ++layer) {  // a layer's positions are contiguous
+    std::memcpy(dst.k.get() + row_offset(layer, 0), src.k.get() + row_offset(layer, 0), static_cast<size_t>(n) * row_bytes_);
+    std::memcpy(dst.v.get() + row_offset(layer, 0), src.v.get() + row_offset(layer, 0), static_cast<size_t>(n) * row_bytes_);
+  }
+  dst.length = n;
+  return Status::ok();
+}
+
 void KvCache::store(int layer, SeqId seq, int64_t pos, const float* k, const float* v) {
   Slot& s = slots_[static_cast<size_t>(seq)];
   uint8_t* kd = s.k.get() + row_offset(layer, pos);

@@ -57,6 +57,10 @@ class KvCache : public KvAllocator {
   // Checks that `seq` is live and that positions [start_pos, start_pos + n) fit.
   Status check_write(SeqId seq, int64_t start_pos, int64_t n) const;
   void set_length(SeqId seq, int64_t n);
+  // Copies positions [0, n) of every layer from live sequence `from` into live sequence
+  // `to` (n <= length(from)) and sets to's length to n: n choices of one prompt
+  // compute the shared prefix once.
+  Status copy_prefix(SeqId from, SeqId to, int64_t n);
   // Stores one position's key and value rows (kv_dim floats each) for a layer.
   void store(int layer, SeqId seq, int64_t pos, const float* k, const float* v);
   // Keys / values of positions [0, n) for a layer as floats, n x kv_dim. For an F32

@@ -26,6 +26,11 @@ struct Scheduler::Sequence {
   TextStream text;
   std::unique_ptr<TokenPicker> picker;
   bool done = false;
+  // Choices of one prompt share its cache: the first computes the prompt, the others
+  // (followers) wait, copy all but its last token, and compute that one themselves
+  // (their own logits for their first sample).
+  std::vector<Sequence*> followers;
+  bool awaits_prefix = false;
 };
 
 namespace {
@@ -145,6 +150,8 @@ void Scheduler::admit_locked() {
     if (use.max_sequences - use.sequences < job->spec().n) return;
     waiting_.pop_front();
     const JobSpec& spec = job->spec();
+    const bool share = spec.n > 1 && spec.prompt.size() >= 2 && !spec.prompt_logprobs;
+    Sequence* leader = nullptr;
     for (int c = 0; c < spec.n; ++c) {
       Result<SeqId> slot = cache_.allocate();
       if (!slot.is_ok()) {  // cannot happen after the check above; fail the job cleanly
@@ -158,6 +165,12 @@ void Scheduler::admit_locked() {
       s->prompt_len = spec.prompt.size();
       s->sampler.accept(spec.prompt);
       if (spec.make_picker) s->picker = spec.make_picker();
+      if (share && leader != nullptr) {
+        s->awaits_prefix = true;
+        leader->followers.push_back(s.get());
+      } else if (share) {
+        leader = s.get();
+      }
       running_.push_back(std::move(s));
     }
   }
@@ -168,8 +181,28 @@ void Scheduler::drop_finished_locked() {
                  running_.end());
 }
 
+// The leader has computed the shared prefix (all prompt tokens but the last): its
+// followers copy it and go on from there.
+void Scheduler::share_prefix(Sequence& leader) {
+  const int64_t n = static_cast<int64_t>(leader.prompt_len) - 1;
+  for (Sequence* f : leader.followers) {
+    if (f->done) continue;
+    if (Status st = cache_.copy_prefix(leader.slot, f->slot, n); st.is_ok()) f->computed = n;
+    f->awaits_prefix = false;  // on failure it computes the prompt itself
+  }
+  leader.followers.clear();
+}
+
+// A leader that ends before sharing (cancelled, failed) lets its followers compute the
+// prompt themselves.
+void Scheduler::release_followers(Sequence& leader) {
+  for (Sequence* f : leader.followers) f->awaits_prefix = false;
+  leader.followers.clear();
+}
+
 void Scheduler::finish(Sequence& s, FinishReason reason) {
   if (s.done) return;
+  release_followers(s);
   if (!s.text.stopped()) {
     std::string rest = s.text.finish();
     if (!rest.empty()) {
@@ -224,7 +257,7 @@ void Scheduler::step() {
       for (auto& s : running_) {
         const int64_t pending = static_cast<int64_t>(s->tokens.size()) - s->computed;
         const bool decoding = static_cast<size_t>(s->computed) >= s->prompt_len;
-        if (s->done || pending <= 0 || decoding != (pass == 0) || budget <= 0) continue;
+        if (s->done || s->awaits_prefix || pending <= 0 || decoding != (pass == 0) || budget <= 0) continue;
         const int64_t take = std::min<int64_t>(pending, budget);
         budget -= static_cast<int>(take);
         SequenceBatch sb;
@@ -251,6 +284,7 @@ void Scheduler::step() {
       s->job->push(JobEvent::error_event(s->choice, result.status()));
       cache_.release(s->slot);
       s->done = true;
+      release_followers(*s);
     }
     return;
   }
@@ -259,6 +293,7 @@ void Scheduler::step() {
     Sequence& s = *planned[i];
     const bool was_prompt = static_cast<size_t>(first_pos[i]) < s.prompt_len;
     s.computed += static_cast<int64_t>(batch.seqs[i].tokens.size());
+    if (!s.followers.empty() && s.computed >= static_cast<int64_t>(s.prompt_len) - 1) share_prefix(s);
     if (was_prompt) {
       prompt_tokens_ += static_cast<int64_t>(batch.seqs[i].tokens.size());
       if (s.job->spec().prompt_logprobs) emit_prompt_logprobs(s, out, i, first_pos[i]);

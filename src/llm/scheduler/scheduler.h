@@ -68,6 +68,8 @@ class Scheduler {
   void drop_finished_locked();
   void step();
   void finish(Sequence& s, FinishReason reason);
+  void share_prefix(Sequence& leader);
+  void release_followers(Sequence& leader);
   void emit_prompt_logprobs(Sequence& s, const struct ForwardResult& out, size_t batch_index, int64_t first_pos);
 
   std::shared_ptr<Model> model_;

@@ -185,3 +185,23 @@ test('the admin view splits scheduler time between forward passes and the rest',
   assert.ok(forward > 0, `forward ${forward}`);
   assert.ok(step >= forward, `step ${step} < forward ${forward}`);
 });
+
+test('n choices compute their shared prompt once and each equals the single answer', async () => {
+  const stats = async () => (await (await fetch(`${server.baseURL}/admin/v1/loaded`)).json()).data[0].stats;
+  const before = await stats();
+  const r = await client.completions.create({
+    model: 'stories260K', prompt: 'Once upon a time', max_tokens: 30, temperature: 0, n: 4,
+  });
+  const after = await stats();
+  assert.equal(r.choices.length, 4);
+  for (const c of r.choices) assert.equal(c.text, REFERENCE);
+  assert.equal(r.usage.prompt_tokens, 5);
+  // 5 prompt tokens for the first choice, then only the last prompt token for each other
+  assert.equal(after.prompt_tokens - before.prompt_tokens, 5 + 3);
+  // seeded sampling: every choice its own draw, the same on a second call
+  const params = { model: 'stories260K', prompt: 'Once upon a time', max_tokens: 20, temperature: 1.0, n: 3, seed: 7 };
+  const a = await client.completions.create(params);
+  const b = await client.completions.create(params);
+  assert.deepEqual(a.choices.map((c) => c.text), b.choices.map((c) => c.text));
+  assert.ok(new Set(a.choices.map((c) => c.text)).size > 1, JSON.stringify(a.choices));
+});
