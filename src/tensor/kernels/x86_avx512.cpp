@@ -221,6 +221,8 @@ struct PackedQ8 {
   static int64_t x_dword(int64_t b, int k) { return 32 * b + 4 * k; }
 };
 
+// How far ahead of the block in use the tile prefetches (8 Q4_0 pairs, ~4 Q8_0 pairs):
+// about the bytes two cores stream in the latency of a DRAM access.
 constexpr int64_t kPrefetchBytes = 4608;
 
 template <typename P, int T>
