@@ -87,8 +87,8 @@ void add_serve_command(CLI::App& app) {
   sub->add_option("--max-sequences", o.load.max_sequences, "Sequences each LLM decodes together (KV slots)")
       ->check(CLI::Range(1, 256));
   sub->add_option("--max-batch-tokens", o.load.step_token_budget,
-                  "Tokens per forward step: decode tokens + prompt chunks (default 256; smaller keeps streams "
-                  "smooth while prompts arrive, larger gives a faster first token)")
+                  "Tokens per forward step: decode tokens + prompt chunks (default 256; smaller bounds the "
+                  "pause a long prompt puts into running streams)")
       ->check(CLI::Range(1, 1 << 20));
   sub->add_option("--max-queue", o.load.max_queue, "Requests waiting per LLM before 429")->check(CLI::Range(0, 100000));
   sub->add_option("--threads", o.load.threads, "Compute threads per model (0: all cores)")->check(CLI::Range(0, 1024));
