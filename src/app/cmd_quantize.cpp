@@ -1,4 +1,5 @@
-// `maas quantize IN.gguf OUT.gguf --type q8_0|q4_0`: rewrites a model's weight matrices.
+// `maas quantize IN.gguf OUT.gguf --type q8_0|q4_0|q4_k|q6_k|f16|f32`: rewrites a model's
+// weight matrices.
 #include <cstdio>
 
 #include "app/commands.h"
@@ -15,7 +16,7 @@ struct QuantizeOptions {
 
 Status quantize(const QuantizeOptions& o) {
   auto type = tensor::dtype_from_name(o.type);
-  if (!type) return invalid_argument("unknown type '{}' (use q8_0, q4_0, f16 or f32)", o.type);
+  if (!type) return invalid_argument("unknown type '{}' (use q8_0, q4_0, q4_k, q6_k, f16 or f32)", o.type);
   Stopwatch clock;
   MAAS_ASSIGN_OR_RETURN(auto r, llm::quantize_model(o.in, o.out, *type, o.threads));
   std::printf("%s: %lld tensors (%lld matrices converted), %.1f MiB -> %.1f MiB in %.1f s\n", o.out.c_str(),
@@ -31,7 +32,7 @@ void add_quantize_command(CLI::App& app) {
   auto* sub = app.add_subcommand("quantize", "Write a copy of a GGUF model with quantized weights");
   sub->add_option("input", o->in, "GGUF model to read")->required();
   sub->add_option("output", o->out, "GGUF file to write (atomically)")->required();
-  sub->add_option("--type", o->type, "q8_0, q4_0 (output matrix to q6_k), f16 or f32")->required();
+  sub->add_option("--type", o->type, "q8_0, q4_0 / q4_k (output matrix to q6_k), q6_k, f16 or f32")->required();
   sub->add_option("-t,--threads", o->threads, "Threads (0 = all cores)");
   on_run(sub, [o] { return quantize(*o); });
 }

@@ -94,10 +94,10 @@ TEST_F(ModelQuantize, Q4_0PutsTheOutputMatrixInQ6_K) {
   EXPECT_EQ(r->tokens.size(), 8u);
 }
 
-// Q4_0 and Q8_0 matrices are packed at load (tensor/quant/packed.h); the packed and the
+// Q4_0, Q8_0 and Q4_K matrices are packed at load (tensor/quant/packed.h); the packed and the
 // file layouts compute the same products (same int8 activations, other summation order).
 TEST_F(ModelQuantize, PackedWeightsGiveTheSameLogits) {
-  for (DType type : {DType::kQ4_0, DType::kQ8_0}) {
+  for (DType type : {DType::kQ4_0, DType::kQ8_0, DType::kQ4_K}) {
     const std::string path = dir_.file(std::string(tensor::dtype_info(type).name) + ".gguf");
     ASSERT_TRUE(quantize_model(dir_.file("f32.gguf"), path, type).is_ok());
     ModelOptions unpacked;
@@ -135,7 +135,7 @@ TEST_F(ModelQuantize, SmallRowsFallBackToQ8_0ForTheOutput) {
 }
 
 TEST_F(ModelQuantize, BadRequestsWriteNothing) {
-  EXPECT_FALSE(quantize_model(dir_.file("f32.gguf"), dir_.file("x.gguf"), DType::kQ4_K).is_ok());
+  EXPECT_FALSE(quantize_model(dir_.file("f32.gguf"), dir_.file("x.gguf"), DType::kQ5_0).is_ok());  // no writer
   EXPECT_FALSE(quantize_model(dir_.file("f32.gguf"), dir_.file("f32.gguf"), DType::kQ8_0).is_ok());
   EXPECT_FALSE(quantize_model(dir_.file("absent.gguf"), dir_.file("x.gguf"), DType::kQ8_0).is_ok());
   EXPECT_EQ(dir_.entry_count(), 1u);

@@ -89,18 +89,21 @@ TEST_P(MatmulTest, MatchesDoublePrecisionReference) {
 // products, on shapes with partial row groups and an odd number of blocks.
 TEST_P(MatmulTest, PackedWeightsMatchTheReference) {
   const DType type = std::get<1>(GetParam());
-  const auto w = make_matrix(type, 16, 64, 1);
+  const bool k_quant = dtype_info(type).block_size == 256;
+  const int64_t cols = k_quant ? 512 : 96;  // an odd number of Q4_0 / Q8_0 blocks
+  const auto w = make_matrix(type, 16, cols, 1);
   if (matmul_packed_bytes(w.m) == 0) {
     // Only types and kernel tables that declare a packed kernel take this path.
-    EXPECT_TRUE((type != DType::kQ4_0 && type != DType::kQ8_0) || kernels().isa == Isa::kAvx2)
+    EXPECT_TRUE((type != DType::kQ4_0 && type != DType::kQ8_0 && type != DType::kQ4_K) ||
+                kernels().isa == Isa::kAvx2)
         << dtype_info(type).name << " should pack";
     return;
   }
   ThreadPool pool(2);
-  for (int64_t n : {1, 2, 3, 5, 8, 9, 16, 17}) expect_matmul_close(type, 37, 96, n, pool, true);
-  expect_matmul_close(type, 16, 64, 4, pool, true);
-  expect_matmul_close(type, 67, 160, 64, pool, true);
-  expect_matmul_close(type, 1, 32, 3, pool, true);
+  for (int64_t n : {1, 2, 3, 5, 8, 9, 16, 17}) expect_matmul_close(type, 37, cols, n, pool, true);
+  expect_matmul_close(type, 16, k_quant ? 256 : 64, 4, pool, true);
+  expect_matmul_close(type, 67, k_quant ? 768 : 160, 64, pool, true);
+  expect_matmul_close(type, 1, k_quant ? 256 : 32, 3, pool, true);
 }
 
 INSTANTIATE_TEST_SUITE_P(

@@ -20,11 +20,11 @@ bool can_write(DType type, uint64_t row_length) {
 }
 
 // The type a tensor gets: 1-D stays F32; the output matrix gets Q6_K (else Q8_0) when
-// the target is Q4_0; a matrix whose rows do not fit the target's blocks stays as is
+// the target is Q4_0 or Q4_K; a matrix whose rows do not fit the target's blocks stays as is
 // (converted to F32 if maas cannot write its type).
 DType target_type(const GgufTensor& t, DType type, bool is_output) {
   if (t.dims.size() < 2) return DType::kF32;
-  if (is_output && type == DType::kQ4_0) {
+  if (is_output && (type == DType::kQ4_0 || type == DType::kQ4_K)) {
     if (can_write(DType::kQ6_K, t.dims[0])) return DType::kQ6_K;
     if (can_write(DType::kQ8_0, t.dims[0])) return DType::kQ8_0;
   }
@@ -57,6 +57,8 @@ Result<uint32_t> gguf_file_type(DType type) {
     case DType::kF16: return 1u;
     case DType::kQ4_0: return 2u;
     case DType::kQ8_0: return 7u;
+    case DType::kQ4_K: return 14u;  // llama.cpp's MOSTLY_Q4_K_S: Q4_K, output Q6_K
+    case DType::kQ6_K: return 18u;
     default: return invalid_argument("cannot quantize a model to {}", tensor::dtype_info(type).name);
   }
 }

@@ -59,6 +59,35 @@ void packed_rows(const MatmulArgs& a, int64_t r0, int64_t r1) {
   }
 }
 
+// Q4_Kx16 weights against Q8_K activation rows (the reference of the SIMD kernel).
+void q4_k_packed_rows(const MatmulArgs& a, int64_t r0, int64_t r1) {
+  const int64_t blocks = a.cols / kQKK;
+  const size_t group_bytes = size_t(blocks) * sizeof(PackedQ4_KBlock);
+  for (int64_t r = r0; r < r1; ++r) {
+    const auto* units = reinterpret_cast<const PackedQ4_KBlock*>(a.w + size_t(r / kPackRows) * group_bytes);
+    const int i = int(r % kPackRows);
+    for (int64_t t = 0; t < a.n_tokens; ++t) {
+      const auto* x = reinterpret_cast<const BlockQ8_K*>(a.x + t * a.x_row_bytes);
+      float sum = 0;
+      for (int64_t b = 0; b < blocks; ++b) {
+        const PackedQ4_KBlock& p = units[b];
+        int32_t dot_scaled = 0, min_scaled = 0;
+        for (int sb = 0; sb < 8; ++sb) {
+          int32_t dot = 0;
+          for (int l = 0; l < 32; ++l) {
+            const uint8_t byte = p.qs[sb / 2][l / 4][4 * i + l % 4];
+            dot += (sb % 2 ? byte >> 4 : byte & 0xF) * x[b].qs[32 * sb + l];
+          }
+          dot_scaled += p.sc[sb][i] * dot;
+          min_scaled += p.m[sb][i] * (x[b].bsums[2 * sb] + x[b].bsums[2 * sb + 1]);
+        }
+        sum += x[b].d * (fp16_to_fp32(p.d[i]) * float(dot_scaled) - fp16_to_fp32(p.dmin[i]) * float(min_scaled));
+      }
+      a.y[t * a.y_stride + r] = sum;
+    }
+  }
+}
+
 size_t q8_0_row_bytes(int64_t cols) { return size_t(cols / kQK) * sizeof(BlockQ8_0); }
 size_t q8_k_row_bytes(int64_t cols) { return size_t(cols / kQKK) * sizeof(BlockQ8_K); }
 
@@ -127,7 +156,7 @@ void fill_scalar_kernels(Kernels& k) {
   k.bf16 = {nullptr, nullptr, rows_by_vec_dot<vec_dot_bf16_f32>, 1};
   k.q8_0 = {q8_0_row_bytes, quantize_row_q8_0, rows_by_vec_dot<vec_dot_q8_0_q8_0>, 1, packed_rows<PackQ8_0>};
   k.q4_0 = {q8_0_row_bytes, quantize_row_q8_0, rows_by_vec_dot<vec_dot_q4_0_q8_0>, 1, packed_rows<PackQ4_0>};
-  k.q4_k = {q8_k_row_bytes, quantize_row_q8_k, rows_by_vec_dot<vec_dot_q4_k_q8_k>, 1};
+  k.q4_k = {q8_k_row_bytes, quantize_row_q8_k, rows_by_vec_dot<vec_dot_q4_k_q8_k>, 1, q4_k_packed_rows};
   k.q6_k = {q8_k_row_bytes, quantize_row_q8_k, rows_by_vec_dot<vec_dot_q6_k_q8_k>, 1};
   k.vec = {dot, axpy, add, mul, scale, sum_squares, max, argmax, exp_sub_sum, silu_mul, attend_generic};
 }

@@ -221,9 +221,9 @@ struct PackedQ8 {
   static int64_t x_dword(int64_t b, int k) { return 32 * b + 4 * k; }
 };
 
-// How far ahead of the block in use the tile prefetches (8 Q4_0 pairs, ~4 Q8_0 pairs):
-// about the bytes two cores stream in the latency of a DRAM access.
-constexpr int64_t kPrefetchBytes = 4608;
+// How far ahead of the block in use the tile prefetches, in block pairs (4.6 KB of
+// Q4_0, 8.7 KB of Q8_0): about what two cores stream in the latency of a DRAM access.
+constexpr int64_t kPrefetchPairs = 8;
 
 template <typename P, int T>
 void packed_tile(const MatmulArgs& a, const Q8xLayout& l, const typename P::Pair* pairs, int64_t r, int rows,
@@ -244,10 +244,12 @@ void packed_tile(const MatmulArgs& a, const Q8xLayout& l, const typename P::Pair
     const int h = int(b & 1);
     // With several tokens a block costs many cycles and the out-of-order window holds
     // few loads: fetch ahead explicitly (prefetches past the end are harmless).
-    if (T > 1 && h == 0) {
-      const auto* ahead = reinterpret_cast<const char*>(&pp) + kPrefetchBytes;
-      #pragma GCC unroll 17
-      for (size_t line = 0; line < sizeof(pp); line += 64) _mm_prefetch(ahead + line, _MM_HINT_T0);
+    // Half a pair's lines at each block: bursts overflow the outstanding-miss buffers.
+    if (T > 1) {
+      constexpr int kHalf = int(sizeof(pp) / 64 + 1) / 2;
+      const auto* ahead = reinterpret_cast<const char*>(&pp + kPrefetchPairs) + h * kHalf * 64;
+      #pragma GCC unroll 9
+      for (int line = 0; line < kHalf; ++line) _mm_prefetch(ahead + line * 64, _MM_HINT_T0);
     }
     __m512i w[8];
     P::weights(pp, h, w);
@@ -287,6 +289,95 @@ void packed_rows(const MatmulArgs& a, int64_t r0, int64_t r1) {
       case 3: packed_tile<P, 3>(a, l, pairs, r, rows, t); break;
       case 2: packed_tile<P, 2>(a, l, pairs, r, rows, t); break;
       case 1: packed_tile<P, 1>(a, l, pairs, r, rows, t); break;
+      default: break;
+    }
+  }
+}
+
+// ---------------------------------------------------------------- Q4_Kx16 (packed)
+//
+// Packed Q4_K (tensor/quant/packed.h): a 32-element sub-block of 16 rows is 8 vectors
+// (low or high nibbles of the same 8 loads for the sub-block pair), multiplied like a
+// Q4_0 block with Q8_K activations; the row scales and mins of each sub-block are one
+// byte per row, widened and scaled once per tile. Per super-block and token, a float
+// accumulator gathers scale x dot - min x sum(x) over the 8 sub-blocks and is then
+// scaled by the activation's d.
+
+template <int T>
+void q4_kx16_tile(const MatmulArgs& a, const PackedQ4_KBlock* units, int64_t blocks, int64_t r, int rows,
+                  int64_t t0) {
+  const BlockQ8_K* x[T];
+  __m512 acc[T];
+  #pragma GCC unroll 16
+  for (int t = 0; t < T; ++t) {
+    x[t] = reinterpret_cast<const BlockQ8_K*>(a.x + (t0 + t) * a.x_row_bytes);
+    acc[t] = _mm512_setzero_ps();
+  }
+  const __m512i m4 = _mm512_set1_epi8(0x0F);
+  for (int64_t b = 0; b < blocks; ++b) {
+    const PackedQ4_KBlock& p = units[b];
+    // As in packed_tile, fetch ahead (two super-blocks), spread over the sub-blocks: a
+    // burst of 37 prefetches overflows the outstanding-miss buffers.
+    const auto* ahead = reinterpret_cast<const char*>(&p + 2);
+    const __m512 dv = _mm512_cvtph_ps(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(p.d)));
+    const __m512 dminv = _mm512_cvtph_ps(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(p.dmin)));
+    __m512 sub[T];
+    #pragma GCC unroll 16
+    for (int t = 0; t < T; ++t) sub[t] = _mm512_setzero_ps();
+    for (int sb = 0; sb < 8; ++sb) {
+      if (T > 1) {
+        #pragma GCC unroll 5
+        for (int line = 0; line < 5; ++line) _mm_prefetch(ahead + (5 * sb + line) * 64, _MM_HINT_T0);
+      }
+      __m512i w[8];
+      #pragma GCC unroll 8
+      for (int k = 0; k < 8; ++k) {
+        const __m512i raw = _mm512_load_si512(p.qs[sb >> 1][k]);
+        w[k] = _mm512_and_si512(sb & 1 ? _mm512_srli_epi16(raw, 4) : raw, m4);
+      }
+      const __m512 scale = _mm512_mul_ps(
+          _mm512_cvtepi32_ps(_mm512_cvtepu8_epi32(_mm_load_si128(reinterpret_cast<const __m128i*>(p.sc[sb])))), dv);
+      const __m512 min = _mm512_mul_ps(
+          _mm512_cvtepi32_ps(_mm512_cvtepu8_epi32(_mm_load_si128(reinterpret_cast<const __m128i*>(p.m[sb])))), dminv);
+      #pragma GCC unroll 16
+      for (int t = 0; t < T; ++t) {
+        const int8_t* xq = x[t][b].qs + 32 * sb;
+        __m512i dot = _mm512_setzero_si512();
+        #pragma GCC unroll 8
+        for (int k = 0; k < 8; ++k) {
+          int32_t xw;
+          std::memcpy(&xw, xq + 4 * k, 4);
+          dot = _mm512_dpbusd_epi32(dot, w[k], _mm512_set1_epi32(xw));
+        }
+        const float xsum = float(x[t][b].bsums[2 * sb] + x[t][b].bsums[2 * sb + 1]);
+        sub[t] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(dot), scale, sub[t]);
+        sub[t] = _mm512_fnmadd_ps(min, _mm512_set1_ps(xsum), sub[t]);
+      }
+    }
+    #pragma GCC unroll 16
+    for (int t = 0; t < T; ++t) acc[t] = _mm512_fmadd_ps(sub[t], _mm512_set1_ps(x[t][b].d), acc[t]);
+  }
+  const __mmask16 m = __mmask16((1u << rows) - 1);
+  #pragma GCC unroll 16
+  for (int t = 0; t < T; ++t) _mm512_mask_storeu_ps(a.y + (t0 + t) * a.y_stride + r, m, acc[t]);
+}
+
+void q4_kx16_rows(const MatmulArgs& a, int64_t r0, int64_t r1) {
+  const int64_t blocks = a.cols / kQKK;
+  const size_t group_bytes = size_t(blocks) * sizeof(PackedQ4_KBlock);
+  for (int64_t r = r0; r < r1; r += kPackRows) {
+    const int rows = int(r1 - r < kPackRows ? r1 - r : kPackRows);
+    const auto* units = reinterpret_cast<const PackedQ4_KBlock*>(a.w + size_t(r / kPackRows) * group_bytes);
+    int64_t t = 0;
+    for (; t + kTokenTile <= a.n_tokens; t += kTokenTile) q4_kx16_tile<kTokenTile>(a, units, blocks, r, rows, t);
+    switch (a.n_tokens - t) {
+      case 7: q4_kx16_tile<7>(a, units, blocks, r, rows, t); break;
+      case 6: q4_kx16_tile<6>(a, units, blocks, r, rows, t); break;
+      case 5: q4_kx16_tile<5>(a, units, blocks, r, rows, t); break;
+      case 4: q4_kx16_tile<4>(a, units, blocks, r, rows, t); break;
+      case 3: q4_kx16_tile<3>(a, units, blocks, r, rows, t); break;
+      case 2: q4_kx16_tile<2>(a, units, blocks, r, rows, t); break;
+      case 1: q4_kx16_tile<1>(a, units, blocks, r, rows, t); break;
       default: break;
     }
   }
@@ -744,6 +835,7 @@ void fill_avx512_kernels(Kernels& k) {
   k.q8_0 = {q8x_row_bytes, quantize_q8x<PairQ8_0::kSplit>, q_rows_direct<PairQ8_0>, 1, packed_rows<PackedQ8>};
   k.q4_k.rows = k_rows<Q4KRow>;
   k.q4_k.quantize_act = quantize_q8_k;
+  k.q4_k.packed_rows = q4_kx16_rows;
   k.q6_k.rows = k_rows<Q6KRow>;
   k.q6_k.quantize_act = quantize_q8_k;
   k.vec = {dot, axpy, add, mul, scale, sum_squares, max, argmax, exp_sub_sum, silu_mul, attend};
