@@ -221,9 +221,10 @@ struct PackedQ8 {
   static int64_t x_dword(int64_t b, int k) { return 32 * b + 4 * k; }
 };
 
-// How far ahead of the block in use the tile prefetches, in block pairs (4.6 KB of
-// Q4_0, 8.7 KB of Q8_0): about what two cores stream in the latency of a DRAM access.
-constexpr int64_t kPrefetchPairs = 8;
+// How far ahead of the block in use the tile prefetches (8 Q4_0 pairs, ~4 Q8_0 pairs):
+// about the bytes two cores stream in the latency of a DRAM access. (Spreading these
+// over the two blocks of a pair, as the Q4_K tile must, measured no better here.)
+constexpr int64_t kPrefetchBytes = 4608;
 
 template <typename P, int T>
 void packed_tile(const MatmulArgs& a, const Q8xLayout& l, const typename P::Pair* pairs, int64_t r, int rows,
@@ -244,12 +245,10 @@ void packed_tile(const MatmulArgs& a, const Q8xLayout& l, const typename P::Pair
     const int h = int(b & 1);
     // With several tokens a block costs many cycles and the out-of-order window holds
     // few loads: fetch ahead explicitly (prefetches past the end are harmless).
-    // Half a pair's lines at each block: bursts overflow the outstanding-miss buffers.
-    if (T > 1) {
-      constexpr int kHalf = int(sizeof(pp) / 64 + 1) / 2;
-      const auto* ahead = reinterpret_cast<const char*>(&pp + kPrefetchPairs) + h * kHalf * 64;
-      #pragma GCC unroll 9
-      for (int line = 0; line < kHalf; ++line) _mm_prefetch(ahead + line * 64, _MM_HINT_T0);
+    if (T > 1 && h == 0) {
+      const auto* ahead = reinterpret_cast<const char*>(&pp) + kPrefetchBytes;
+      #pragma GCC unroll 17
+      for (size_t line = 0; line < sizeof(pp); line += 64) _mm_prefetch(ahead + line, _MM_HINT_T0);
     }
     __m512i w[8];
     P::weights(pp, h, w);
