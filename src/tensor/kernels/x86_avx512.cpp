@@ -184,6 +184,23 @@ void q_rows_direct(const MatmulArgs& a, int64_t r0, int64_t r1) {
 
 constexpr int kTokenTile = 8;  // tokens per register tile of the packed kernels
 
+// Calls tile.operator()<T>(t0) over n tokens: tiles of kTokenTile, then one of the rest.
+template <typename Tile>
+inline void in_token_tiles(int64_t n, const Tile& tile) {
+  int64_t t = 0;
+  for (; t + kTokenTile <= n; t += kTokenTile) tile.template operator()<kTokenTile>(t);
+  switch (n - t) {
+    case 7: tile.template operator()<7>(t); break;
+    case 6: tile.template operator()<6>(t); break;
+    case 5: tile.template operator()<5>(t); break;
+    case 4: tile.template operator()<4>(t); break;
+    case 3: tile.template operator()<3>(t); break;
+    case 2: tile.template operator()<2>(t); break;
+    case 1: tile.template operator()<1>(t); break;
+    default: break;
+  }
+}
+
 // ---------------------------------------------------------------- Q4_0x16 / Q8_0x16 (packed)
 //
 // Weights packed once at load (tensor/quant/packed.h): per block of 16 rows, 8 vectors
@@ -278,18 +295,7 @@ void packed_rows(const MatmulArgs& a, int64_t r0, int64_t r1) {
   for (int64_t r = r0; r < r1; r += kPackRows) {
     const int rows = int(r1 - r < kPackRows ? r1 - r : kPackRows);
     const auto* pairs = reinterpret_cast<const typename P::Pair*>(a.w + size_t(r / kPackRows) * group_bytes);
-    int64_t t = 0;
-    for (; t + kTokenTile <= a.n_tokens; t += kTokenTile) packed_tile<P, kTokenTile>(a, l, pairs, r, rows, t);
-    switch (a.n_tokens - t) {
-      case 7: packed_tile<P, 7>(a, l, pairs, r, rows, t); break;
-      case 6: packed_tile<P, 6>(a, l, pairs, r, rows, t); break;
-      case 5: packed_tile<P, 5>(a, l, pairs, r, rows, t); break;
-      case 4: packed_tile<P, 4>(a, l, pairs, r, rows, t); break;
-      case 3: packed_tile<P, 3>(a, l, pairs, r, rows, t); break;
-      case 2: packed_tile<P, 2>(a, l, pairs, r, rows, t); break;
-      case 1: packed_tile<P, 1>(a, l, pairs, r, rows, t); break;
-      default: break;
-    }
+    in_token_tiles(a.n_tokens, [&]<int T>(int64_t t) { packed_tile<P, T>(a, l, pairs, r, rows, t); });
   }
 }
 
@@ -367,18 +373,7 @@ void q4_kx16_rows(const MatmulArgs& a, int64_t r0, int64_t r1) {
   for (int64_t r = r0; r < r1; r += kPackRows) {
     const int rows = int(r1 - r < kPackRows ? r1 - r : kPackRows);
     const auto* units = reinterpret_cast<const PackedQ4_KBlock*>(a.w + size_t(r / kPackRows) * group_bytes);
-    int64_t t = 0;
-    for (; t + kTokenTile <= a.n_tokens; t += kTokenTile) q4_kx16_tile<kTokenTile>(a, units, blocks, r, rows, t);
-    switch (a.n_tokens - t) {
-      case 7: q4_kx16_tile<7>(a, units, blocks, r, rows, t); break;
-      case 6: q4_kx16_tile<6>(a, units, blocks, r, rows, t); break;
-      case 5: q4_kx16_tile<5>(a, units, blocks, r, rows, t); break;
-      case 4: q4_kx16_tile<4>(a, units, blocks, r, rows, t); break;
-      case 3: q4_kx16_tile<3>(a, units, blocks, r, rows, t); break;
-      case 2: q4_kx16_tile<2>(a, units, blocks, r, rows, t); break;
-      case 1: q4_kx16_tile<1>(a, units, blocks, r, rows, t); break;
-      default: break;
-    }
+    in_token_tiles(a.n_tokens, [&]<int T>(int64_t t) { q4_kx16_tile<T>(a, units, blocks, r, rows, t); });
   }
 }
 
