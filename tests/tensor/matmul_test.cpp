@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <memory>
 
+#include "tensor/buffer.h"
 #include "tensor/kernels/kernels.h"
 #include "tensor/ops.h"
 #include "tensor/thread_pool.h"
@@ -115,6 +116,45 @@ INSTANTIATE_TEST_SUITE_P(
       return std::string(isa_name(std::get<0>(info.param))) + "_" +
              std::string(dtype_info(std::get<1>(info.param)).name);
     });
+
+// Matrices of different types over one input (as Q4_K_M files mix Q4_K and Q6_K in a
+// layer): each product equals its own matmul, packed or not, for every kernel table.
+TEST(Matmul, SharedInputEqualsSeparateProducts) {
+  ThreadPool pool(2);
+  for (Isa isa : {Isa::kScalar, Isa::kAvx2, Isa::kAvx512}) {
+    if (!cpu_supports(isa)) continue;
+    ASSERT_TRUE(use_kernels(isa).is_ok());
+    const int64_t cols = 512;
+    std::vector<testing::TestMatrix> ws;
+    ws.push_back(make_matrix(DType::kQ4_0, 37, cols, 1));
+    ws.push_back(make_matrix(DType::kQ6_K, 21, cols, 2));
+    ws.push_back(make_matrix(DType::kQ4_K, 48, cols, 3));
+    ws.push_back(make_matrix(DType::kF16, 5, cols, 4));
+    std::vector<AlignedBuffer> packs;
+    for (auto& w : ws) {
+      const size_t bytes = matmul_packed_bytes(w.m);
+      if (bytes == 0) continue;
+      packs.emplace_back(bytes);
+      pack_matrix(w.m, packs.back().data(), pool);
+      w.m.packed = packs.back().data();
+    }
+    for (int64_t n : {1, 3, 9}) {
+      const auto x = random_floats(size_t(n * cols), uint32_t(n));
+      std::vector<std::vector<float>> shared(ws.size()), alone(ws.size());
+      MatmulTarget targets[4];
+      for (size_t i = 0; i < ws.size(); ++i) {
+        shared[i].assign(size_t(n * ws[i].m.rows), NAN);
+        alone[i].assign(size_t(n * ws[i].m.rows), NAN);
+        targets[i] = {&ws[i].m, shared[i].data()};
+        matmul(ws[i].m, x.data(), n, alone[i].data(), pool);
+      }
+      matmul_shared_input(targets, ws.size(), x.data(), n, pool);
+      for (size_t i = 0; i < ws.size(); ++i)
+        EXPECT_EQ(shared[i], alone[i]) << isa_name(isa) << " matrix " << i << " n=" << n;
+    }
+  }
+  (void)use_kernels(Isa::kScalar);
+}
 
 TEST(Matmul, SupportsTheComputeTypes) {
   EXPECT_TRUE(matmul_supports(DType::kQ4_0));
