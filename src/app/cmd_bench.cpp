@@ -14,6 +14,7 @@
 #include "core/clock.h"
 #include "llm/model/model.h"
 #include "tensor/bandwidth.h"
+#include "tensor/kernels/kernels.h"
 #include "tensor/thread_pool.h"
 
 namespace maas::app {
@@ -98,7 +99,9 @@ Result<Rate> time_generation(llm::Model& model, llm::KvCache& cache, int n, int 
 Status bench(const BenchOptions& o) {
   if (o.prompt < 1 || o.generate < 1 || o.reps < 1 || o.batch < 1)
     return invalid_argument("-p, -n, -r and -b must be positive");
+  Stopwatch load_clock;
   MAAS_ASSIGN_OR_RETURN(auto model, llm::Model::load(o.model, {o.threads}));
+  const double load_seconds = load_clock.seconds();
   const llm::Hparams& hp = model->hparams();
   const int64_t n_ctx = std::max(o.prompt, o.generate + 1);
   if (n_ctx > hp.n_ctx_train) return invalid_argument("-p/-n exceed the model's context of {}", hp.n_ctx_train);
@@ -129,6 +132,9 @@ Status bench(const BenchOptions& o) {
   std::printf("model %s: %s, %lld layers, dim %lld, %.2f GiB of weights read per token, %d threads, %d reps\n",
               o.model.c_str(), std::string(model->architecture()).c_str(), static_cast<long long>(hp.n_layer),
               static_cast<long long>(hp.n_embd), model->weight_bytes() / 1073741824.0, model->threads(), o.reps);
+  std::printf("loaded in %.2f s; %.0f MiB of weights packed for the %s kernels\n", load_seconds,
+              static_cast<double>(model->packed_bytes()) / 1048576.0,
+              std::string(tensor::isa_name(tensor::kernels().isa)).c_str());
   std::printf("%-8s %14s %10s %10s %16s\n", "test", "tok/s (median)", "min", "max", "per CPU-second");
   auto row = [](const std::string& name, const std::vector<Rate>& v) {
     std::vector<double> wall, cpu;

@@ -30,6 +30,7 @@ nlohmann::json LlmModel::stats() const {
   return {{"queued_requests", st.queued},
           {"active_sequences", st.active_sequences},
           {"max_sequences", st.kv.max_sequences},
+          {"packed_weight_bytes", model_->packed_bytes()},
           {"steps", st.steps},
           {"step_seconds", st.step_seconds},
           {"forward_seconds", st.forward_seconds},

@@ -184,6 +184,7 @@ test('the admin view splits scheduler time between forward passes and the rest',
   const step = after.step_seconds - before.step_seconds;
   assert.ok(forward > 0, `forward ${forward}`);
   assert.ok(step >= forward, `step ${step} < forward ${forward}`);
+  assert.equal(after.packed_weight_bytes, 0);  // stories260K is F32: nothing to pack
 });
 
 test('n choices compute their shared prompt once and each equals the single answer', async () => {
