@@ -1,15 +1,18 @@
 // AVX2 + FMA + F16C kernels (the fallback for x86 CPUs without AVX-512). Everything
 // this file includes comes before the target pragma, so only the functions defined
-// here use AVX2 instructions. Q4_K / Q6_K stay on the scalar reference here.
+// here use AVX2 instructions. Q4_K / Q6_K stay on the scalar reference here (so a Q4_0
+// model's Q6_K output matrix bounds AVX2 decoding); Q4_0 has a packed kernel.
 #include <immintrin.h>
 
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 
 #include "tensor/kernels/act_q8x.h"
 #include "tensor/kernels/kernels.h"
 #include "tensor/quant/blocks.h"
+#include "tensor/quant/packed.h"
 
 #pragma GCC target("avx2,fma,f16c,bmi2")
 
@@ -318,14 +321,89 @@ float exp_sub_sum(float* x, float mx, int64_t n) {
   return s;
 }
 
+// ---------------------------------------------------------------- Q4_0x16 (packed)
+//
+// Packed Q4_0 (tensor/quant/packed.h) without VNNI: each half of a packed vector is 8
+// rows x 4 weights; vpmaddubsw multiplies them with a broadcast activation dword into
+// int16 pairs, the 8 dwords of a block are summed in int16 (at most 8 x 2 x 15 x 127,
+// no overflow) and widened once. Rows 0-7 and 8-15 of a group are two passes, so the
+// accumulators of up to 4 tokens stay in registers.
+
+template <int T>
+void q4_0x16_half(const MatmulArgs& a, const Q8xLayout& l, const PackedQ4_0Pair* pairs, int64_t r, int half,
+                  int rows, int64_t t0) {
+  const uint8_t* x[T];
+  const float* xd[T];
+  const int32_t* xs[T];
+  __m256 acc[T];
+  #pragma GCC unroll 8
+  for (int t = 0; t < T; ++t) {
+    x[t] = a.x + (t0 + t) * a.x_row_bytes;
+    xd[t] = reinterpret_cast<const float*>(x[t] + l.d_offset);
+    xs[t] = reinterpret_cast<const int32_t*>(x[t] + l.sum_offset);
+    acc[t] = _mm256_setzero_ps();
+  }
+  const __m256i m4 = _mm256_set1_epi8(0x0F), ones = _mm256_set1_epi16(1);
+  for (int64_t b = 0; b < l.blocks; ++b) {
+    const PackedQ4_0Pair& pp = pairs[b >> 1];
+    const int h = int(b & 1);
+    __m256i w[8];
+    #pragma GCC unroll 4
+    for (int k = 0; k < 4; ++k) {
+      const __m256i raw = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(pp.qs[h][k] + 32 * half));
+      w[k] = _mm256_and_si256(raw, m4);                         // elements 4k .. 4k + 3
+      w[k + 4] = _mm256_and_si256(_mm256_srli_epi16(raw, 4), m4);  // elements 16 + 4k ..
+    }
+    const __m256 dw = _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(pp.d[h] + 8 * half)));
+    #pragma GCC unroll 8
+    for (int t = 0; t < T; ++t) {
+      const uint8_t* xq = x[t] + 32 * b;  // element order
+      __m256i s16 = _mm256_setzero_si256();
+      #pragma GCC unroll 8
+      for (int k = 0; k < 8; ++k) {
+        int32_t xw;
+        std::memcpy(&xw, xq + (k < 4 ? 4 * k : 16 + 4 * (k - 4)), 4);
+        s16 = _mm256_add_epi16(s16, _mm256_maddubs_epi16(w[k], _mm256_set1_epi32(xw)));
+      }
+      // -8 sum x: Q4_0 stores q + 8
+      const __m256i dot = _mm256_add_epi32(_mm256_madd_epi16(s16, ones), _mm256_set1_epi32(xs[t][8 * b] * 8));
+      acc[t] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(dot), _mm256_mul_ps(dw, _mm256_set1_ps(xd[t][8 * b])), acc[t]);
+    }
+  }
+  const int n = rows - 8 * half < 8 ? rows - 8 * half : 8;
+  const __m256i mask = _mm256_cmpgt_epi32(_mm256_set1_epi32(n), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+  #pragma GCC unroll 8
+  for (int t = 0; t < T; ++t) _mm256_maskstore_ps(a.y + (t0 + t) * a.y_stride + r + 8 * half, mask, acc[t]);
+}
+
+void q4_0x16_rows(const MatmulArgs& a, int64_t r0, int64_t r1) {
+  const Q8xLayout l = q8x_layout(a.cols);
+  const size_t group_bytes = size_t(l.pairs) * sizeof(PackedQ4_0Pair);
+  for (int64_t r = r0; r < r1; r += kPackRows) {
+    const int rows = int(r1 - r < kPackRows ? r1 - r : kPackRows);
+    const auto* pairs = reinterpret_cast<const PackedQ4_0Pair*>(a.w + size_t(r / kPackRows) * group_bytes);
+    for (int half = 0; half < 2 && 8 * half < rows; ++half) {
+      int64_t t = 0;
+      for (; t + 4 <= a.n_tokens; t += 4) q4_0x16_half<4>(a, l, pairs, r, half, rows, t);
+      switch (a.n_tokens - t) {
+        case 3: q4_0x16_half<3>(a, l, pairs, r, half, rows, t); break;
+        case 2: q4_0x16_half<2>(a, l, pairs, r, half, rows, t); break;
+        case 1: q4_0x16_half<1>(a, l, pairs, r, half, rows, t); break;
+        default: break;
+      }
+    }
+  }
+}
+
 }  // namespace
+
 
 void fill_avx2_kernels(Kernels& k) {
   k.isa = Isa::kAvx2;
   k.f32 = {nullptr, nullptr, float_rows<LoadF32>, 4};
   k.f16 = {nullptr, nullptr, float_rows<LoadF16>, 4};
   k.bf16 = {nullptr, nullptr, float_rows<LoadBF16>, 4};
-  k.q4_0 = {q8x_row_bytes, quantize_q8x, q_rows<BlockDotQ4_0>, 1};
+  k.q4_0 = {q8x_row_bytes, quantize_q8x, q_rows<BlockDotQ4_0>, 1, q4_0x16_rows};
   k.q8_0 = {q8x_row_bytes, quantize_q8x, q_rows<BlockDotQ8_0>, 1};
   k.vec = {dot, axpy, add, mul, scale, sum_squares, max, argmax_generic, exp_sub_sum, silu_mul, attend_generic};
 }
