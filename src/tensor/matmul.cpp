@@ -77,7 +77,8 @@ void matmul_shared_input(const MatmulTarget* targets, size_t n_targets, const fl
     }
     const bool packed = w.packed != nullptr && p.k->packed_rows != nullptr;
     p.a = MatmulArgs{static_cast<const uint8_t*>(packed ? w.packed : w.data),
-                     packed ? 0 : row_bytes(w.type, size_t(w.cols)), w.cols,
+                     packed ? packed_shape(w.type, w.rows, w.cols).group_bytes : row_bytes(w.type, size_t(w.cols)),
+                     w.cols,
                      reinterpret_cast<const uint8_t*>(x), size_t(w.cols) * sizeof(float), n_tokens,
                      targets[i].y, w.rows};
     p.rows = packed ? p.k->packed_rows : p.k->rows;

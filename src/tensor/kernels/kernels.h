@@ -19,7 +19,7 @@ std::string_view isa_name(Isa isa);
 // n_tokens activation rows already converted to the kernel's activation format.
 struct MatmulArgs {
   const uint8_t* w;
-  size_t w_row_bytes;
+  size_t w_row_bytes;   // bytes per row; for packed_rows, per group of kPackRows rows
   int64_t cols;
   const uint8_t* x;     // activation rows (the kernel's format), x_row_bytes apart
   size_t x_row_bytes;

@@ -40,9 +40,8 @@ struct PackQ8_0 {
 template <typename Pack>
 void packed_rows(const MatmulArgs& a, int64_t r0, int64_t r1) {
   const int64_t blocks = a.cols / kQK;
-  const size_t group_bytes = size_t((blocks + 1) / 2) * sizeof(typename Pack::Pair);
   for (int64_t r = r0; r < r1; ++r) {
-    const auto* pairs = reinterpret_cast<const typename Pack::Pair*>(a.w + size_t(r / kPackRows) * group_bytes);
+    const auto* pairs = reinterpret_cast<const typename Pack::Pair*>(a.w + size_t(r / kPackRows) * a.w_row_bytes);
     const int i = int(r % kPackRows);
     for (int64_t t = 0; t < a.n_tokens; ++t) {
       const auto* x = reinterpret_cast<const BlockQ8_0*>(a.x + t * a.x_row_bytes);
@@ -62,9 +61,8 @@ void packed_rows(const MatmulArgs& a, int64_t r0, int64_t r1) {
 // Q4_Kx16 weights against Q8_K activation rows (the reference of the SIMD kernel).
 void q4_k_packed_rows(const MatmulArgs& a, int64_t r0, int64_t r1) {
   const int64_t blocks = a.cols / kQKK;
-  const size_t group_bytes = size_t(blocks) * sizeof(PackedQ4_KBlock);
   for (int64_t r = r0; r < r1; ++r) {
-    const auto* units = reinterpret_cast<const PackedQ4_KBlock*>(a.w + size_t(r / kPackRows) * group_bytes);
+    const auto* units = reinterpret_cast<const PackedQ4_KBlock*>(a.w + size_t(r / kPackRows) * a.w_row_bytes);
     const int i = int(r % kPackRows);
     for (int64_t t = 0; t < a.n_tokens; ++t) {
       const auto* x = reinterpret_cast<const BlockQ8_K*>(a.x + t * a.x_row_bytes);

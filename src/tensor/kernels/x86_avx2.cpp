@@ -378,10 +378,9 @@ void q4_0x16_half(const MatmulArgs& a, const Q8xLayout& l, const PackedQ4_0Pair*
 
 void q4_0x16_rows(const MatmulArgs& a, int64_t r0, int64_t r1) {
   const Q8xLayout l = q8x_layout(a.cols);
-  const size_t group_bytes = size_t(l.pairs) * sizeof(PackedQ4_0Pair);
   for (int64_t r = r0; r < r1; r += kPackRows) {
     const int rows = int(r1 - r < kPackRows ? r1 - r : kPackRows);
-    const auto* pairs = reinterpret_cast<const PackedQ4_0Pair*>(a.w + size_t(r / kPackRows) * group_bytes);
+    const auto* pairs = reinterpret_cast<const PackedQ4_0Pair*>(a.w + size_t(r / kPackRows) * a.w_row_bytes);
     for (int half = 0; half < 2 && 8 * half < rows; ++half) {
       int64_t t = 0;
       for (; t + 4 <= a.n_tokens; t += 4) q4_0x16_half<4>(a, l, pairs, r, half, rows, t);

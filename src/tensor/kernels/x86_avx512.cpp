@@ -291,10 +291,9 @@ void packed_tile(const MatmulArgs& a, const Q8xLayout& l, const typename P::Pair
 template <typename P>
 void packed_rows(const MatmulArgs& a, int64_t r0, int64_t r1) {
   const Q8xLayout l = q8x_layout(a.cols);
-  const size_t group_bytes = size_t(l.pairs) * sizeof(typename P::Pair);
   for (int64_t r = r0; r < r1; r += kPackRows) {
     const int rows = int(r1 - r < kPackRows ? r1 - r : kPackRows);
-    const auto* pairs = reinterpret_cast<const typename P::Pair*>(a.w + size_t(r / kPackRows) * group_bytes);
+    const auto* pairs = reinterpret_cast<const typename P::Pair*>(a.w + size_t(r / kPackRows) * a.w_row_bytes);
     in_token_tiles(a.n_tokens, [&]<int T>(int64_t t) { packed_tile<P, T>(a, l, pairs, r, rows, t); });
   }
 }
@@ -369,10 +368,9 @@ void q4_kx16_tile(const MatmulArgs& a, const PackedQ4_KBlock* units, int64_t blo
 
 void q4_kx16_rows(const MatmulArgs& a, int64_t r0, int64_t r1) {
   const int64_t blocks = a.cols / kQKK;
-  const size_t group_bytes = size_t(blocks) * sizeof(PackedQ4_KBlock);
   for (int64_t r = r0; r < r1; r += kPackRows) {
     const int rows = int(r1 - r < kPackRows ? r1 - r : kPackRows);
-    const auto* units = reinterpret_cast<const PackedQ4_KBlock*>(a.w + size_t(r / kPackRows) * group_bytes);
+    const auto* units = reinterpret_cast<const PackedQ4_KBlock*>(a.w + size_t(r / kPackRows) * a.w_row_bytes);
     in_token_tiles(a.n_tokens, [&]<int T>(int64_t t) { q4_kx16_tile<T>(a, units, blocks, r, rows, t); });
   }
 }
