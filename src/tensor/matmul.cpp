@@ -86,12 +86,13 @@ void matmul_shared_input(const MatmulTarget* targets, size_t n_targets, const fl
     p.act_offset = SIZE_MAX;
     p.converts = false;
     if (p.k->act_row_bytes == nullptr) continue;
+    p.a.x_row_bytes = (p.k->act_row_bytes(w.cols) + 63) / 64 * 64;  // converted rows, 64-byte aligned
     for (size_t j = 0; j < i; ++j)  // an earlier matrix with the same activation format
       if (parts[j].k->quantize_act == p.k->quantize_act && targets[j].w->cols == w.cols) p.act_offset = parts[j].act_offset;
     if (p.act_offset != SIZE_MAX) continue;
     p.act_offset = act_bytes;
     p.converts = true;
-    act_bytes += (p.k->act_row_bytes(w.cols) + 63) / 64 * 64 * size_t(n_tokens);
+    act_bytes += p.a.x_row_bytes * size_t(n_tokens);
   }
   // Convert the activations once per format.
   uint8_t* scratch = act_bytes > 0 ? activation_scratch(act_bytes) : nullptr;
@@ -99,7 +100,7 @@ void matmul_shared_input(const MatmulTarget* targets, size_t n_targets, const fl
     Part& p = parts[i];
     if (p.act_offset == SIZE_MAX) continue;
     const int64_t cols = p.a.cols;
-    const size_t xb = (p.k->act_row_bytes(cols) + 63) / 64 * 64;
+    const size_t xb = p.a.x_row_bytes;
     uint8_t* q = scratch + p.act_offset;
     if (p.converts) {
       auto convert = [&](int64_t t0, int64_t t1) {
@@ -109,7 +110,6 @@ void matmul_shared_input(const MatmulTarget* targets, size_t n_targets, const fl
       else convert(0, n_tokens);
     }
     p.a.x = q;
-    p.a.x_row_bytes = xb;
   }
   int64_t end = 0;
   for (size_t i = 0; i < n_targets; ++i) {
