@@ -108,6 +108,10 @@ void add_serve_command(CLI::App& app) {
   sub->add_option("--auth", o.ops.auth,
                   "API keys: auto (required once any key exists), on, off (loopback binds only)")
       ->check(CLI::IsMember({"auto", "on", "off"}));
+  sub->add_option("--allowed-hosts", o.http.allowed_hosts,
+                  "Host header names accepted besides localhost/127.0.0.1/[::1] (comma-separated; e.g. a "
+                  "reverse proxy's name)")
+      ->delimiter(',');
   sub->add_option("--max-headers", o.ops.max_headers, "Most request headers accepted (431 beyond)")
       ->check(CLI::Range(8, 10000));
   sub->add_option("--usage-flush-ms", o.ops.usage_flush_ms, "How often queued usage rows are written")

@@ -13,6 +13,28 @@
 
 namespace maas::serving {
 
+namespace {
+
+// Off loopback, `--auth auto` means `on` (revoking the last key must not open the
+// server), and with no key yet the server refuses to start: every route, /admin
+// included, would answer anyone who can reach the address. `--auth on` starts anyway,
+// closed until the first key exists.
+Status settle_off_loopback_auth(const std::string& host, int64_t active_keys, const std::string& data_dir,
+                                auth::AuthMode* mode) {
+  if (auth::is_loopback_host(host) || *mode != auth::AuthMode::kAuto) return Status::ok();
+  if (active_keys == 0) {
+    return error(Code::kFailedPrecondition,
+        "refusing to serve on '{}' with no API key: anyone reaching it could create an admin key. Create the "
+        "first key with `maas keys create --name admin --role admin --data-dir {}`, or pass --auth on to start "
+        "with every route closed until a key exists",
+        host, data_dir);
+  }
+  *mode = auth::AuthMode::kOn;
+  return Status::ok();
+}
+
+}  // namespace
+
 struct Operations::Parts {
   ServingContext& ctx;
   auth::AuthMode mode = auth::AuthMode::kAuto;
@@ -55,14 +77,16 @@ Result<std::unique_ptr<Operations>> Operations::open(const OpsOptions& options, 
     if (written) m->usage_rows_written(written);
     if (failed) m->usage_rows_failed(failed);
   });
-  Result<int64_t> active = p->keys->count_active();
+  MAAS_ASSIGN_OR_RETURN(int64_t active, p->keys->count_active());
+  MAAS_RETURN_IF_ERROR(settle_off_loopback_auth(host, active, ctx.registry.data_dir(), &p->mode));
   log_event(LogLevel::kInfo, "auth", {{"mode", auth::auth_mode_name(p->mode)},
-                                      {"active_keys", active.is_ok() ? *active : -1},
-                                      {"enforced_now", p->mode == auth::AuthMode::kOn ||
-                                                           (p->mode == auth::AuthMode::kAuto && active.is_ok() && *active > 0)}});
-  if (p->mode != auth::AuthMode::kOn && !auth::is_loopback_host(host) && active.is_ok() && *active == 0) {
-    log_event(LogLevel::kWarn, "auth_open", {{"message", "no API keys exist: every route is open on a non-loopback "
-                                                         "address until the first key is created (maas keys create)"}});
+                                      {"active_keys", active},
+                                      {"enforced_now", p->mode == auth::AuthMode::kOn || active > 0}});
+  if (p->mode == auth::AuthMode::kOn && active == 0) {
+    log_event(LogLevel::kWarn, "auth_closed",
+              {{"message", "no API keys exist: every route but /healthz, /readyz and /metrics answers 401 until "
+                           "one is created with: maas keys create --name admin --role admin --data-dir " +
+                               ctx.registry.data_dir()}});
   }
   return std::unique_ptr<Operations>(new Operations(std::move(p)));
 }

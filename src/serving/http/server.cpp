@@ -10,6 +10,7 @@
 #include "core/log.h"
 #include "core/redact.h"
 #include "serving/http/errors.h"
+#include "serving/http/request_guard.h"
 
 namespace maas::serving {
 
@@ -81,6 +82,8 @@ HttpResponse HttpServer::handle(HttpRequest& req, const Route** route) {
     }
     return error_response(404, "no route for " + req.method + " " + req.path);
   }
+  RequestGuardOptions guard{is_loopback_host_header(options_.host), options_.allowed_hosts};
+  if (std::optional<HttpResponse> refused = guard_request(req, guard)) return std::move(*refused);
   for (const Middleware& mw : middleware_) {
     if (std::optional<HttpResponse> early = mw(req, *m.route)) return std::move(*early);
   }

@@ -26,6 +26,7 @@ struct HttpOptions {
   std::string tls_cert;                // both set: HTTPS
   std::string tls_key;
   bool log_bodies = false;             // never on by default
+  std::vector<std::string> allowed_hosts;  // Host names accepted besides loopback ones
 };
 
 // Runs before the handler; returning a response short-circuits (auth, quotas).
