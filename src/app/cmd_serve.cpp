@@ -75,7 +75,19 @@ void add_serve_command(CLI::App& app) {
       ->check(CLI::Range(size_t{1}, size_t{1} << 32));
   sub->add_option("--max-json-depth", o.http.max_json_depth, "Deepest JSON nesting accepted")
       ->check(CLI::Range(1, 1000));
-  sub->add_option("--http-threads", o.http.http_threads, "Connections served at once")->check(CLI::Range(2, 4096));
+  sub->add_option("--http-threads", o.http.http_threads,
+                  "Requests processed at once (worker threads; idle and half-sent connections need none)")
+      ->check(CLI::Range(2, 4096));
+  sub->add_option("--max-connections", o.http.max_connections,
+                  "Open connections at most; at the bound the longest-idle one is closed, else 503")
+      ->check(CLI::Range(16, 1000000));
+  sub->add_option("--header-timeout", o.http.header_timeout_seconds,
+                  "Seconds a client has to send a request head (from its first byte or the connection's start)")
+      ->check(CLI::Range(1, 3600));
+  sub->add_option("--body-timeout", o.http.body_timeout_seconds, "Seconds a client has to send a request body")
+      ->check(CLI::Range(1, 3600));
+  sub->add_option("--idle-timeout", o.http.keep_alive_seconds, "Seconds a kept-alive connection may sit idle")
+      ->check(CLI::Range(1, 3600));
   sub->add_option("--drain-timeout", o.http.drain_timeout_seconds,
                   "Seconds to let in-flight requests finish on shutdown")
       ->check(CLI::Range(0, 3600));

@@ -9,13 +9,34 @@
 #include "core/hash.h"
 #include "core/log.h"
 #include "core/redact.h"
+#include "serving/http/edge_loop.h"
 #include "serving/http/errors.h"
+#include "serving/http/listener.h"
 #include "serving/http/request_guard.h"
 
 namespace maas::serving {
 
+namespace {
+
+// cpp-httplib parses and routes each request; the connections are maas's (EdgeLoop).
+class EdgeHttp final : public httplib::Server {
+ public:
+  using httplib::Server::process_request;
+  // cpp-httplib ends chunked streams once its own listening socket is gone; it has
+  // none here, so it is told the edge loop's.
+  void mark_listening(int fd) { svr_sock_ = fd; }
+};
+
+}  // namespace
+
 struct HttpServer::Impl {
-  std::unique_ptr<httplib::Server> server;
+  std::unique_ptr<EdgeHttp> server;
+  SSL_CTX* tls = nullptr;
+  std::unique_ptr<EdgeLoop> loop;
+  ~Impl() {
+    loop.reset();
+    if (tls) SSL_CTX_free(tls);
+  }
 };
 
 namespace {
@@ -64,6 +85,44 @@ void log_request(const HttpRequest& req, int status, double seconds, const HttpO
   log_event(LogLevel::kInfo, "request", std::move(fields));
 }
 
+const char* reason_phrase(int status) {
+  switch (status) {
+    case 408: return "Request Timeout";
+    case 431: return "Request Header Fields Too Large";
+    case 503: return "Service Unavailable";
+    default: return "Error";
+  }
+}
+
+// A whole response written by the connection loop itself before it closes a connection.
+std::string render_refusal(int status, const std::string& message, const std::string& code) {
+  HttpResponse r = error_response(status, message, "", code);
+  std::string out = "HTTP/1.1 " + std::to_string(status) + " " + reason_phrase(status) + "\r\n";
+  out += "Content-Type: application/json\r\nContent-Length: " + std::to_string(r.body.size()) + "\r\n";
+  if (status == 503) out += "Retry-After: 1\r\n";
+  out += "Connection: close\r\n\r\n" + r.body;
+  return out;
+}
+
+// Connection bounds from the settings, within the process's open-file limit (each
+// connection is a descriptor; the registry, models and logs need some too).
+EdgeOptions edge_options(const HttpOptions& o) {
+  EdgeOptions e;
+  const int fd_limit = raise_open_file_limit();
+  e.max_connections = std::min(o.max_connections, std::max(16, fd_limit - 256));
+  if (e.max_connections < o.max_connections)
+    log_event(LogLevel::kWarn, "max_connections_lowered",
+              {{"requested", o.max_connections}, {"max_connections", e.max_connections}, {"open_file_limit", fd_limit}});
+  e.header_timeout = std::chrono::seconds(o.header_timeout_seconds);
+  e.idle_timeout = std::chrono::seconds(o.keep_alive_seconds);
+  e.body_timeout = std::chrono::seconds(o.body_timeout_seconds);
+  e.write_timeout = std::chrono::seconds(30);
+  e.max_body_bytes = o.max_body_bytes;
+  e.worker_threads = o.http_threads;
+  e.queued_requests = o.http_threads;
+  return e;
+}
+
 }  // namespace
 
 HttpServer::HttpServer(HttpOptions options) : options_(std::move(options)), impl_(std::make_unique<Impl>()) {}
@@ -94,22 +153,14 @@ Status HttpServer::bind() {
   if (!options_.tls_cert.empty() || !options_.tls_key.empty()) {
     if (options_.tls_cert.empty() || options_.tls_key.empty())
       return invalid_argument("TLS needs both --tls-cert and --tls-key");
-    auto ssl = std::make_unique<httplib::SSLServer>(options_.tls_cert.c_str(), options_.tls_key.c_str());
-    if (!ssl->is_valid())
-      return invalid_argument("cannot load TLS certificate '{}' / key '{}'", options_.tls_cert, options_.tls_key);
-    impl_->server = std::move(ssl);
-  } else {
-    impl_->server = std::make_unique<httplib::Server>();
+    MAAS_ASSIGN_OR_RETURN(impl_->tls, make_tls_context(options_.tls_cert, options_.tls_key));
   }
+  impl_->server = std::make_unique<EdgeHttp>();
   httplib::Server& svr = *impl_->server;
-  int threads = options_.http_threads;
-  svr.new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<size_t>(threads)); };
   svr.set_payload_max_length(options_.max_body_bytes);
+  // Only the Keep-Alive response header: the edge loop applies the limits.
   svr.set_keep_alive_timeout(options_.keep_alive_seconds);
   svr.set_keep_alive_max_count(1000);
-  svr.set_tcp_nodelay(true);  // SSE chunks are small: do not wait for the peer's delayed ACK
-  svr.set_read_timeout(30);
-  svr.set_write_timeout(30);
 
   auto dispatch = [this](const httplib::Request& in, httplib::Response& out) {
     Stopwatch clock;
@@ -176,32 +227,45 @@ Status HttpServer::bind() {
     out.set_content(r.body, "application/json");
   });
 
-  errno = 0;
-  if (options_.port == 0) {
-    bound_port_ = svr.bind_to_any_port(options_.host);
-    if (bound_port_ < 0) bound_port_ = 0;
-  } else if (svr.bind_to_port(options_.host, options_.port)) {
-    bound_port_ = options_.port;
-  }
-  if (bound_port_ == 0) {
-    std::string why = errno == EADDRINUSE ? "address already in use"
-                      : errno != 0        ? std::strerror(errno)
-                                          : "cannot bind (address in use or not available)";
-    return error(Code::kUnavailable, "cannot listen on {}:{}: {}", options_.host, options_.port, why);
-  }
+  EdgeOptions edge = edge_options(options_);
+  edge.max_requests_per_connection = 1000;
+  MAAS_ASSIGN_OR_RETURN(ListenSocket listening, listen_on(options_.host, options_.port, /*backlog=*/1024));
+  bound_port_ = listening.port;
+  EdgeHttp* http = impl_->server.get();
+  http->mark_listening(listening.fd);
+  auto serve_one = [http](ConnectionStream& stream, bool last) {
+    bool closed = false;
+    bool ok = http->process_request(stream, last, closed, nullptr);
+    return ok && !closed;
+  };
+  auto priority = [this](const std::string& method, const std::string& path) {
+    HttpRequest probe;
+    probe.method = method;
+    probe.path = path;
+    RouteMatch m = router_.match(probe);
+    return m.route != nullptr && m.route->public_route;
+  };
+  impl_->loop = std::make_unique<EdgeLoop>(listening.fd, impl_->tls, edge, serve_one, priority, render_refusal);
   return Status::ok();
 }
 
 Status HttpServer::serve() {
-  if (!impl_->server) return internal_error("serve() before bind()");
-  log_event(LogLevel::kInfo, "listening", {{"host", options_.host}, {"port", bound_port_},
-                                          {"tls", !options_.tls_cert.empty()}});
-  impl_->server->listen_after_bind();
+  if (!impl_->loop) return internal_error("serve() before bind()");
+  const EdgeOptions& e = impl_->loop->options();
+  log_event(LogLevel::kInfo, "listening",
+            {{"host", options_.host}, {"port", bound_port_}, {"tls", impl_->tls != nullptr},
+             {"max_connections", e.max_connections}, {"http_threads", e.worker_threads},
+             {"header_timeout_s", options_.header_timeout_seconds}, {"idle_timeout_s", options_.keep_alive_seconds}});
+  impl_->loop->run();
+  EdgeStats st = impl_->loop->stats();
+  log_event(LogLevel::kInfo, "connections", {{"accepted", st.accepted}, {"refused_full", st.refused_full},
+                                             {"refused_busy", st.refused_busy}, {"evicted_idle", st.evicted_idle},
+                                             {"timed_out", st.timed_out}});
   return Status::ok();
 }
 
 void HttpServer::stop() {
-  if (impl_->server) impl_->server->stop();
+  if (impl_->loop) impl_->loop->stop();
 }
 
 }  // namespace maas::serving

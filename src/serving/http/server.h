@@ -1,6 +1,7 @@
 // The HTTP server: binds, dispatches through the Router and middleware, renders every
 // error as an OpenAI body, logs one structured line per request, and drains in-flight
-// requests on shutdown. The only file that includes httplib.h.
+// requests on shutdown. Connections are held by the edge loop (edge_loop.h); cpp-httplib
+// parses each request. Only src/serving/http/ includes httplib.h.
 #pragma once
 
 #include <atomic>
@@ -20,9 +21,12 @@ struct HttpOptions {
   int port = 8080;                     // 0: any free port
   size_t max_body_bytes = 8 << 20;
   int max_json_depth = 64;
-  int http_threads = 64;               // concurrent connections served
+  int http_threads = 256;              // requests processed at once (idle connections need none)
+  int max_connections = 1024;          // open connections; beyond, the longest-idle one closes, else 503
+  int header_timeout_seconds = 10;     // a request head must arrive within this
+  int body_timeout_seconds = 30;       // and its body within this after the head
   int drain_timeout_seconds = 30;
-  int keep_alive_seconds = 5;
+  int keep_alive_seconds = 5;          // an idle kept-alive connection is closed after this
   std::string tls_cert;                // both set: HTTPS
   std::string tls_key;
   bool log_bodies = false;             // never on by default
