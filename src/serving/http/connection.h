@@ -33,6 +33,7 @@ struct Connection {
   int requests = 0;          // answered on this connection
   bool kept_alive = false;   // has answered a request and waits for the next
   bool body_deadline_set = false;
+  bool peer_closed = false;  // the client sent FIN: answer what is buffered, then close
   Phase phase = Phase::kIdle;
   EdgeClock::time_point deadline;    // the loop closes it then (header / idle / body timeout)
   EdgeClock::time_point idle_since;  // eviction order when connections run out
@@ -69,6 +70,8 @@ class ConnectionStream final : public httplib::Stream {
   void get_remote_ip_and_port(std::string& ip, int& port) const override;
   void get_local_ip_and_port(std::string& ip, int& port) const override;
   socket_t socket() const override { return c_.fd; }
+  // False once the client has closed or half-closed the connection.
+  bool peer_connected() const { return !peer_has_gone(c_); }
 
  private:
   Connection& c_;

@@ -152,35 +152,40 @@ void EdgeLoop::accept_all(EdgeClock::time_point now) {
 }
 
 void EdgeLoop::on_readable(Connection& c, EdgeClock::time_point now) {
-  if (read_available(c, kReadChunk) == ReadOutcome::kClosed) {
-    close(c);
+  // A client may send its request and close (or half-close) at once: the request is
+  // still answered (to nobody, if it closed), then the connection is closed.
+  const bool eof = read_available(c, kReadChunk) == ReadOutcome::kClosed;
+  if (eof) c.peer_closed = true;
+  if (c.in.empty()) {
+    if (eof) close(c);
+    else update_watch(c);
     return;
   }
-  update_watch(c);
-  if (c.in.empty()) return;
+  if (!eof) update_watch(c);
   if (c.phase == Connection::Phase::kIdle) {
     c.phase = Connection::Phase::kReading;
     if (c.kept_alive) c.deadline = now + options_.header_timeout;  // a new connection's clock runs from accept
   }
-  try_dispatch(c, now);
+  if (try_dispatch(c, now) && eof) close(c);  // the rest of the request will never come
 }
 
-void EdgeLoop::try_dispatch(Connection& c, EdgeClock::time_point now) {
+bool EdgeLoop::try_dispatch(Connection& c, EdgeClock::time_point now) {
   RequestHead head = scan_request_head(c.in, options_.max_head_bytes, std::min(kLoopBodyBytes, options_.max_body_bytes));
   if (head.state == RequestHead::State::kTooLarge) {
     refuse_and_close(c, 431, "request head exceeds " + std::to_string(options_.max_head_bytes) + " bytes",
                      "request_header_fields_too_large");
-    return;
+    return false;
   }
-  if (head.state == RequestHead::State::kIncomplete) return;
+  if (head.state == RequestHead::State::kIncomplete) return true;
   if (!request_is_buffered(head, c.in.size())) {
     if (!c.body_deadline_set) {
       c.body_deadline_set = true;
       c.deadline = now + options_.body_timeout;
     }
-    return;
+    return true;
   }
   dispatch(c, priority_(head.method, head.path));
+  return false;
 }
 
 void EdgeLoop::dispatch(Connection& c, bool priority) {
@@ -201,7 +206,7 @@ void EdgeLoop::dispatch(Connection& c, bool priority) {
 }
 
 void EdgeLoop::serve_in_worker(Connection& c) {
-  const bool last = c.requests + 1 >= options_.max_requests_per_connection || stop_requested_;
+  const bool last = c.requests + 1 >= options_.max_requests_per_connection || stop_requested_ || c.peer_closed;
   bool keep = false;
   {
     ConnectionStream stream(c, EdgeClock::now() + options_.body_timeout, options_.write_timeout);
@@ -225,7 +230,7 @@ void EdgeLoop::take_returned(EdgeClock::time_point now) {
   for (const Returned& r : items) {
     --in_workers_;
     Connection& c = *r.conn;
-    if (!r.keep || stopping_) {
+    if (!r.keep || stopping_ || c.peer_closed) {
       close(c);
       continue;
     }

@@ -81,7 +81,8 @@ class EdgeLoop {
   };
   void accept_all(EdgeClock::time_point now);
   void on_readable(Connection& c, EdgeClock::time_point now);
-  void try_dispatch(Connection& c, EdgeClock::time_point now);
+  // False once `c` has left the loop's hands (dispatched to a worker, or closed).
+  bool try_dispatch(Connection& c, EdgeClock::time_point now);
   void dispatch(Connection& c, bool priority);
   void serve_in_worker(Connection& c);
   void take_returned(EdgeClock::time_point now);

@@ -74,6 +74,8 @@ HttpRequest to_request(const httplib::Request& in) {
   req.body = in.body;
   req.remote_addr = in.remote_addr;
   req.request_id = request_id_for(in);
+  // Set by the edge (serve_one below): whether the client is still connected.
+  if (in.progress) req.is_connection_alive = [alive = in.progress] { return alive(0, 0); };
   return req;
 }
 
@@ -185,20 +187,24 @@ Status HttpServer::bind() {
     }
     auto shared_req = std::make_shared<HttpRequest>(std::move(req));
     auto shared_res = std::make_shared<HttpResponse>(std::move(res));
+    // The provider runs once the headers are out, unless the client has already gone;
+    // the releaser runs in every case (when cpp-httplib drops the response), so the
+    // request is counted, observed (usage, metrics) and logged exactly once there.
+    auto ran = std::make_shared<bool>(false);
     out.set_chunked_content_provider(
         shared_res->content_type.c_str(),
-        [this, shared_req, shared_res, route, clock](size_t, httplib::DataSink& sink) {
+        [shared_res, ran](size_t, httplib::DataSink& sink) {
+          *ran = true;
           SinkWriter writer(sink);
           shared_res->stream(writer);
           sink.done();
+          return true;
+        },
+        [this, shared_req, shared_res, route, clock, ran](bool) {
+          if (!*ran) shared_res->status = 499;  // the client closed before the stream began
           for (const auto& obs : observers_) obs(*shared_req, route, *shared_res, clock.seconds());
           log_request(*shared_req, shared_res->status, clock.seconds(), options_);
           --in_flight_;
-          return true;
-        },
-        [this, shared_req](bool success) {
-          // Called when the provider finished or the client went away before it ran.
-          (void)success;
         });
   };
   httplib::Server::Handler handler = dispatch;
@@ -235,7 +241,13 @@ Status HttpServer::bind() {
   http->mark_listening(listening.fd);
   auto serve_one = [http](ConnectionStream& stream, bool last) {
     bool closed = false;
-    bool ok = http->process_request(stream, last, closed, nullptr);
+    // cpp-httplib hands a handler nothing of its connection; the request's `progress`
+    // hook (used only by its client side) carries "is the client still there" to
+    // to_request(). The stream outlives the handler and any stream it writes.
+    auto setup = [&stream](httplib::Request& r) {
+      r.progress = [&stream](uint64_t, uint64_t) { return stream.peer_connected(); };
+    };
+    bool ok = http->process_request(stream, last, closed, setup);
     return ok && !closed;
   };
   auto priority = [this](const std::string& method, const std::string& path) {

@@ -99,7 +99,8 @@ json chunk(const ChatCall& c, int index, const json& delta, const json& logprobs
   return j;
 }
 
-HttpResponse respond_once(ChatCall& c, Generation& gen) {
+// `client_alive` turning false (the client hung up) cancels the generation at its next step.
+HttpResponse respond_once(ChatCall& c, Generation& gen, const std::function<bool()>& client_alive) {
   struct Choice {
     std::string text;
     json logprobs = json::array();
@@ -120,7 +121,7 @@ HttpResponse respond_once(ChatCall& c, Generation& gen) {
         }
         return true;
       },
-      nullptr);
+      client_alive);
   if (!st.is_ok()) return error_response(st);
   json out = json::array();
   for (size_t i = 0; i < choices.size(); ++i) {
@@ -230,7 +231,7 @@ Result<HttpResponse> handle_chat(ServingContext& ctx, const OpenAIOptions& optio
   go.deadline = std::chrono::steady_clock::now() + std::chrono::seconds(options.request_timeout_seconds);
   MAAS_ASSIGN_OR_RETURN(std::unique_ptr<Generation> gen, Generation::start(m, {call->prompt}, go));
   if (call->sampling.stream) return respond_stream(call, std::shared_ptr<Generation>(std::move(gen)));
-  return respond_once(*call, *gen);
+  return respond_once(*call, *gen, req.is_connection_alive);
 }
 
 }  // namespace

@@ -105,7 +105,8 @@ json chunk_json(const CompletionCall& c, size_t index, const std::string& text, 
   return j;
 }
 
-HttpResponse respond_once(CompletionCall& c, Generation& gen) {
+// `client_alive` turning false (the client hung up) cancels the generation at its next step.
+HttpResponse respond_once(CompletionCall& c, Generation& gen, const std::function<bool()>& client_alive) {
   const size_t n = static_cast<size_t>(c.sampling.n);
   std::vector<ChoiceState> choices(c.prompts.size() * n);
   int64_t completion_tokens = 0;
@@ -128,7 +129,7 @@ HttpResponse respond_once(CompletionCall& c, Generation& gen) {
         }
         return true;
       },
-      nullptr);
+      client_alive);
   if (!st.is_ok()) return error_response(st);
   int64_t prompt_tokens = 0;
   for (const auto& p : c.prompts) prompt_tokens += static_cast<int64_t>(p.size());
@@ -233,7 +234,7 @@ Result<HttpResponse> handle_completion(ServingContext& ctx, const OpenAIOptions&
   go.deadline = std::chrono::steady_clock::now() + std::chrono::seconds(options.request_timeout_seconds);
   MAAS_ASSIGN_OR_RETURN(std::unique_ptr<Generation> gen, Generation::start(*call->model, call->prompts, go));
   if (call->sampling.stream) return respond_stream(call, std::shared_ptr<Generation>(std::move(gen)));
-  return respond_once(*call, *gen);
+  return respond_once(*call, *gen, req.is_connection_alive);
 }
 
 }  // namespace

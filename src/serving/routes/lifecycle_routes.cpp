@@ -67,8 +67,12 @@ Result<std::vector<registry::TrafficEntry>> read_traffic(const json& body) {
       return invalid_argument("each traffic entry needs an integer 'version'").with_field("traffic");
     registry::TrafficEntry t;
     t.version = e["version"].get<int64_t>();
-    t.weight = e.value("weight", 0.0);
-    t.shadow = e.value("shadow", false);
+    if (e.contains("weight") && !e["weight"].is_number())
+      return invalid_argument("traffic entry 'weight' must be a number").with_field("traffic");
+    if (e.contains("shadow") && !e["shadow"].is_boolean())
+      return invalid_argument("traffic entry 'shadow' must be true or false").with_field("traffic");
+    t.weight = e.contains("weight") ? e["weight"].get<double>() : 0.0;
+    t.shadow = e.contains("shadow") && e["shadow"].get<bool>();
     out.push_back(t);
   }
   return out;
