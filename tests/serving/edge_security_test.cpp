@@ -137,6 +137,15 @@ TEST_F(LoopbackNoKeys, CrossOriginWritesAre403SameOriginAndNonBrowsersPass) {
   ASSERT_TRUE(read);
   EXPECT_EQ(read->status, 200);
   EXPECT_FALSE(read->has_header("Access-Control-Allow-Origin"));
+  EXPECT_EQ(read->get_header_value("X-Content-Type-Options"), "nosniff");
+  EXPECT_EQ(read->get_header_value("X-Frame-Options"), "DENY");
+  EXPECT_EQ(read->get_header_value("Content-Security-Policy"), "default-src 'none'; frame-ancestors 'none'");
+  EXPECT_EQ(read->get_header_value("Referrer-Policy"), "no-referrer");
+  // Also on errors raised by the HTTP parser itself.
+  auto too_long = cli.Get("/v1/models?q=" + std::string(9000, 'a'));
+  ASSERT_TRUE(too_long);
+  EXPECT_EQ(too_long->status, 414);
+  EXPECT_EQ(too_long->get_header_value("X-Content-Type-Options"), "nosniff");
   auto same_origin = cli.Post("/admin/v1/keys", {{"Origin", "http://127.0.0.1:" + port()}}, kNewKey, "application/json");
   ASSERT_TRUE(same_origin);
   EXPECT_EQ(same_origin->status, 201) << same_origin->body;

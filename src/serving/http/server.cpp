@@ -87,6 +87,15 @@ void log_request(const HttpRequest& req, int status, double seconds, const HttpO
   log_event(LogLevel::kInfo, "request", std::move(fields));
 }
 
+// maas answers JSON and event streams only, never a page: browsers must not sniff a
+// body into HTML, frame it or run anything from it. No CORS headers are ever sent.
+void add_security_headers(Headers& h) {
+  h.emplace("X-Content-Type-Options", "nosniff");
+  h.emplace("X-Frame-Options", "DENY");
+  h.emplace("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
+  h.emplace("Referrer-Policy", "no-referrer");
+}
+
 const char* reason_phrase(int status) {
   switch (status) {
     case 408: return "Request Timeout";
@@ -176,6 +185,7 @@ Status HttpServer::bind() {
       res = error_response(Status(Code::kInternal, std::string("unhandled exception: ") + e.what()), req.request_id);
     }
     res.set_header("X-Request-Id", req.request_id);
+    add_security_headers(res.headers);
     out.status = res.status;
     for (const auto& [k, v] : res.headers) out.set_header(k.c_str(), v);
     if (!res.stream) {
@@ -225,6 +235,9 @@ Status HttpServer::bind() {
     HttpRequest req = to_request(in);
     out.set_content(r.body, "application/json");
     out.set_header("X-Request-Id", req.request_id);
+    Headers security;
+    add_security_headers(security);
+    for (const auto& [k, v] : security) out.set_header(k.c_str(), v);
     log_request(req, out.status, 0.0, options_);
   });
   svr.set_exception_handler([](const httplib::Request&, httplib::Response& out, std::exception_ptr) {
