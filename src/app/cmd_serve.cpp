@@ -9,6 +9,8 @@
 
 #include "app/commands.h"
 #include "app/config.h"
+#include "app/default_model_file.h"
+#include "app/serve_banner.h"
 #include "core/log.h"
 #include "serving/service.h"
 
@@ -20,7 +22,18 @@ struct ServeFlags {
   std::string config_path;
   std::string log_level = "info";
   uint64_t memory_budget_mb = 0;
+  bool no_default_model = false;
 };
+
+// Whole, in one write: background threads log to stderr too.
+void write_stderr(const std::string& text) {
+  size_t done = 0;
+  while (done < text.size()) {
+    ssize_t n = ::write(2, text.data() + done, text.size() - done);
+    if (n <= 0) return;
+    done += static_cast<size_t>(n);
+  }
+}
 
 // Waits for SIGTERM/SIGINT on a dedicated thread (the signals are blocked everywhere
 // else), then stops the service; if draining outlasts the timeout, exits anyway.
@@ -71,6 +84,8 @@ void add_serve_command(CLI::App& app) {
   sub->add_option("--port", o.http.port, "Port to bind; 0 picks a free port")->check(CLI::Range(0, 65535));
   sub->add_option("--data-dir", o.data_dir, "Registry and artifact directory (default ./maas-data)");
   sub->add_option("--model", o.models, "GGUF file to register and load at start (repeatable)");
+  sub->add_flag("--no-default-model", flags->no_default_model,
+                "Leave an empty registry empty (default: register and load the built-in tiny-stories model)");
   sub->add_option("--max-body-bytes", o.http.max_body_bytes, "Largest request body accepted")
       ->check(CLI::Range(size_t{1}, size_t{1} << 32));
   sub->add_option("--max-json-depth", o.http.max_json_depth, "Deepest JSON nesting accepted")
@@ -145,8 +160,15 @@ void add_serve_command(CLI::App& app) {
     signal(SIGPIPE, SIG_IGN);
 
     flags->options.memory_budget_bytes = flags->memory_budget_mb << 20;
+    if (!flags->no_default_model) {
+      flags->options.default_model_path = find_default_model_file();
+      if (flags->options.default_model_path.empty())
+        log_event(LogLevel::kWarn, "default_model_missing",
+                  {{"message", "models/stories260K.gguf was found neither beside this binary nor in its source tree"}});
+    }
     serving::Service service(flags->options);
     MAAS_RETURN_IF_ERROR(service.start());
+    write_stderr(serve_banner(service.summary(), maas_command_path()));
     return run_until_signal(service, flags->options.http.drain_timeout_seconds);
   });
 }

@@ -38,6 +38,7 @@ Status settle_off_loopback_auth(const std::string& host, int64_t active_keys, co
 struct Operations::Parts {
   ServingContext& ctx;
   auth::AuthMode mode = auth::AuthMode::kAuto;
+  int64_t active_keys_at_start = 0;
   int max_headers = 100;
   std::unique_ptr<registry::KeyStore> keys;
   std::unique_ptr<registry::UsageStore> usage_store;
@@ -79,6 +80,7 @@ Result<std::unique_ptr<Operations>> Operations::open(const OpsOptions& options, 
   });
   MAAS_ASSIGN_OR_RETURN(int64_t active, p->keys->count_active());
   MAAS_RETURN_IF_ERROR(settle_off_loopback_auth(host, active, ctx.registry.data_dir(), &p->mode));
+  p->active_keys_at_start = active;
   log_event(LogLevel::kInfo, "auth", {{"mode", auth::auth_mode_name(p->mode)},
                                       {"active_keys", active},
                                       {"enforced_now", p->mode == auth::AuthMode::kOn || active > 0}});
@@ -107,6 +109,9 @@ void Operations::install(HttpServer& server, Router& router) {
   auth::add_key_routes(router, *p.keys, *p.key_cache, p.ctx.max_json_depth);
   usage::add_usage_routes(router, {p.ctx.registry, *p.usage_store, *p.recorder, *p.prices, p.ctx.max_json_depth});
 }
+
+std::string Operations::auth_mode() const { return auth::auth_mode_name(parts_->mode); }
+int64_t Operations::active_keys_at_start() const { return parts_->active_keys_at_start; }
 
 void Operations::stop() {
   if (parts_ && parts_->recorder) parts_->recorder->stop();

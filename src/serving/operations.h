@@ -23,6 +23,9 @@ class Operations {
 
   // Adds the middleware, observers and routes (/metrics, /admin/v1/keys, usage, prices).
   void install(HttpServer& server, Router& router);
+  // The auth mode in force ("auto", "on", "off") and the active keys at start.
+  std::string auth_mode() const;
+  int64_t active_keys_at_start() const;
   // Writes every queued usage row; later rows are written synchronously.
   void stop();
 

@@ -8,6 +8,7 @@
 #include "core/log.h"
 #include "registry/store.h"
 #include "serving/context.h"
+#include "serving/default_model.h"
 #include "serving/families.h"
 #include "serving/http/errors.h"
 #include "serving/operations.h"
@@ -40,6 +41,8 @@ struct Service::State {
   std::unique_ptr<RolloutMonitor> monitor;
   std::unique_ptr<ShadowRunner> shadows;
   std::unique_ptr<Reconciler> reconciler;
+  std::vector<std::string> loading;      // "name:version" wanted at start
+  std::string default_model;             // "name:version" registered on this start
   std::unique_ptr<Operations> ops;  // keys, quotas, usage, metrics; last: stops first (flushes usage)
 };
 
@@ -93,6 +96,17 @@ Status Service::start() {
     if (!v.is_ok()) return v.status().with_context("--model " + flag);
     log_event(LogLevel::kInfo, "model_registered", {{"model", v->model}, {"version", v->version}});
     st->models->want(load_target(*v), /*pinned=*/true);
+    st->loading.push_back(v->model + ":" + std::to_string(v->version));
+  }
+  if (!options_.default_model_path.empty()) {
+    MAAS_ASSIGN_OR_RETURN(auto v, register_default_model(*st->registry, st->families, options_.default_model_name,
+                                                         options_.default_model_path));
+    if (v) {
+      log_event(LogLevel::kInfo, "default_model_registered",
+                {{"model", v->model}, {"version", v->version}, {"path", options_.default_model_path}});
+      st->models->want(load_target(*v), /*pinned=*/true);
+      st->default_model = st->loading.emplace_back(v->model + ":" + std::to_string(v->version));
+    }
   }
 
   st->monitor = std::make_unique<RolloutMonitor>(*st->ctx, options_.rollout);
@@ -140,6 +154,23 @@ Status Service::start() {
   MAAS_ASSIGN_OR_RETURN(st->ops, Operations::open(options_.ops, options_.http.host, *st->ctx));
   st->ops->install(st->server, router);
   return st->server.bind();
+}
+
+StartupSummary Service::summary() const {
+  const State& st = *state_;
+  StartupSummary s;
+  const std::string& host = options_.http.host;
+  const std::string shown_host = host.find(':') != std::string::npos ? "[" + host + "]" : host;
+  s.url = (options_.http.tls_cert.empty() ? "http://" : "https://") + shown_host + ":" + std::to_string(port());
+  s.data_dir = std::filesystem::absolute(st.registry->data_dir()).lexically_normal().string();
+  s.db_path = std::filesystem::absolute(st.registry->db_path()).lexically_normal().string();
+  s.loading = st.loading;
+  s.default_model = st.default_model;
+  if (auto models = st.registry->list_models(); models.is_ok())
+    for (const auto& m : *models) s.registered.push_back(m.name);
+  s.auth_mode = st.ops->auth_mode();
+  s.active_keys = st.ops->active_keys_at_start();
+  return s;
 }
 
 Status Service::run() {

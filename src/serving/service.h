@@ -20,6 +20,11 @@ struct ServiceOptions {
   std::string data_dir = "./maas-data";
   // GGUF files to register (if new) and load at start: "path" or "name=path".
   std::vector<std::string> models;
+  // With an empty registry (after `models`), register this GGUF file as
+  // `default_model_name` and load it: the model a fresh install answers with.
+  // Empty: start with whatever the registry holds (`--no-default-model`).
+  std::string default_model_path;
+  std::string default_model_name = "tiny-stories";
   LoadOptions load;                    // threads, context, sequences per loaded LLM
   uint64_t memory_budget_bytes = 0;    // 0: unlimited
   int request_timeout_seconds = 600;   // generation requests end with 504 after this
@@ -29,6 +34,19 @@ struct ServiceOptions {
   // Test hook: artificial delay (ms) honoured by GET /admin/v1/debug/sleep, only when
   // enabled, to test draining on shutdown.
   bool enable_debug_routes = false;
+};
+
+// What the server is doing once start() returned, for the start-up banner.
+struct StartupSummary {
+  std::string url;                          // http(s)://host:port
+  std::string data_dir;                     // absolute
+  std::string db_path;                      // the registry database
+  std::vector<std::string> loading;         // "name:version" loaded at start (--model, default)
+  std::string default_model;                // "name:version" when registered on this start
+  std::vector<std::string> registered;      // every model name in the registry
+  std::string auth_mode;                    // auto | on | off (off loopback, auto became on)
+  int64_t active_keys = 0;
+  bool keys_required() const { return auth_mode == "on" || (auth_mode == "auto" && active_keys > 0); }
 };
 
 class Service {
@@ -43,6 +61,8 @@ class Service {
   Status run();
   void shutdown();
   int port() const;
+  // After a successful start().
+  StartupSummary summary() const;
 
  private:
   struct State;

@@ -35,6 +35,7 @@ pid_t spawn(const std::vector<std::string>& args, const std::vector<std::string>
   dup2(devnull, 0);
   dup2(out, 1);
   dup2(err, 2);
+  putenv(const_cast<char*>("MAAS_NO_DEFAULT_MODEL=1"));  // see kWithDefaultModel
   for (const auto& kv : env) putenv(const_cast<char*>(kv.c_str()));
   std::vector<char*> argv;
   std::string bin = MAAS_BINARY;

@@ -15,6 +15,12 @@ struct CommandResult {
   std::string err;
 };
 
+// Every `maas` these helpers start runs with MAAS_NO_DEFAULT_MODEL=1, so a server on an
+// empty data dir starts with an empty registry, as tests expect. Passing this in `env`
+// restores the default (an empty MAAS_* variable counts as unset): the built-in
+// tiny-stories model is registered into an empty registry.
+inline constexpr const char* kWithDefaultModel = "MAAS_NO_DEFAULT_MODEL=";
+
 // Runs `maas <args...>` to completion (with extra environment variables "K=V").
 CommandResult run_maas(const std::vector<std::string>& args, const std::vector<std::string>& env = {});
 
