@@ -1,19 +1,24 @@
-// `maas run MODEL.gguf -p PROMPT`: generates a continuation and streams it to stdout;
-// timings go to stderr.
+// `maas run MODEL -p PROMPT`: generates a continuation and streams it to stdout;
+// timings go to stderr. MODEL is a GGUF file or a registry reference (name, name:3,
+// name@alias) resolved in the data dir, as a request would name it.
 #include <cstdio>
+#include <filesystem>
 #include <string>
 #include <vector>
 
+#include "app/cli_util.h"
 #include "app/commands.h"
 #include "llm/model/model.h"
 #include "llm/runtime/generate.h"
 #include "llm/tokenizer/tokenizer.h"
+#include "registry/model_ref.h"
 
 namespace maas::app {
 namespace {
 
 struct RunOptions {
   std::string model;
+  std::string data_dir;
   std::string prompt;
   int threads = 0;
   bool no_bos = false;
@@ -22,8 +27,31 @@ struct RunOptions {
   bool seed_given = false;
 };
 
+// The file to load: `model` itself if it is a file, else the artifact of the registry
+// version it names.
+Result<std::string> model_file(const std::string& model, const std::string& data_dir_flag) {
+  std::error_code ec;
+  if (std::filesystem::is_regular_file(model, ec)) return model;
+  const std::string data_dir = resolve_data_dir(data_dir_flag);
+  if (!std::filesystem::is_directory(data_dir, ec))
+    return not_found("'{}' is neither a file nor a model of a registry (no registry at '{}'; --data-dir)", model,
+                     data_dir);
+  Result<registry::ModelRef> ref = registry::parse_model_ref(model);
+  if (!ref.is_ok()) return not_found("'{}' is neither a file nor a model name: {}", model, ref.status().message());
+  MAAS_ASSIGN_OR_RETURN(auto reg, open_registry(data_dir_flag));
+  Result<registry::VersionInfo> v = reg->resolve(*ref);
+  if (!v.is_ok() && v.status().code() == Code::kNotFound)
+    return not_found("'{}' is neither a file nor a model in the registry at '{}': {}", model, data_dir,
+                     v.status().message());
+  if (!v.is_ok()) return v.status();
+  if (v->artifact_purged)
+    return error(Code::kFailedPrecondition, "{} version {} is retired and its artifact was purged", v->model, v->version);
+  return v->artifact_path;
+}
+
 Status run(RunOptions o) {
-  MAAS_ASSIGN_OR_RETURN(auto model, llm::Model::load(o.model, {o.threads}));
+  MAAS_ASSIGN_OR_RETURN(std::string file, model_file(o.model, o.data_dir));
+  MAAS_ASSIGN_OR_RETURN(auto model, llm::Model::load(file, {o.threads}));
   MAAS_ASSIGN_OR_RETURN(auto tokenizer, llm::Tokenizer::from_gguf(model->file()));
   std::vector<int32_t> prompt = tokenizer->encode(o.prompt, !o.no_bos);
   if (prompt.empty()) return invalid_argument("the prompt has no tokens");
@@ -55,8 +83,9 @@ Status run(RunOptions o) {
 
 void add_run_command(CLI::App& app) {
   auto o = std::make_shared<RunOptions>();
-  auto* sub = app.add_subcommand("run", "Generate text from a GGUF model (streams to stdout)");
-  sub->add_option("model", o->model, "GGUF model file")->required();
+  auto* sub = app.add_subcommand("run", "Generate text from a GGUF file or a registered model (streams to stdout)");
+  sub->add_option("model", o->model, "GGUF file, or a registry name (name, name:3, name@alias)")->required();
+  sub->add_option("--data-dir", o->data_dir, "Registry directory for a name (default $MAAS_DATA_DIR or ./maas-data)");
   sub->add_option("-p,--prompt", o->prompt, "Prompt text")->required();
   sub->add_option("-n,--max-tokens", o->gen.max_tokens, "Tokens to generate")->capture_default_str();
   sub->add_option("--temp", o->gen.sampling.temperature, "Temperature (0 = greedy)")->capture_default_str();

@@ -30,5 +30,6 @@ void add_quantize_command(CLI::App& app);
 void add_keys_command(CLI::App& app);
 void add_usage_command(CLI::App& app);
 void add_models_price_command(CLI::App& app);  // after add_models_command
+void add_ps_command(CLI::App& app);
 
 }  // namespace maas::app

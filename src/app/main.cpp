@@ -32,6 +32,7 @@ int main(int argc, char** argv) {
   add_keys_command(app);
   add_usage_command(app);
   add_models_price_command(app);
+  add_ps_command(app);
 
   try {
     app.parse(argc, argv);

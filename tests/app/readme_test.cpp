@@ -1,6 +1,7 @@
 // The README cannot drift: every fenced ```sh block preceded by `<!-- runnable -->` runs,
 // in order, against one real server started as a fresh clone's `./scripts/serve` would
-// be (empty registry, so the built-in tiny-stories model; ./maas-data). Each block must
+// be (empty registry, so the built-in tiny-stories model; ./maas-data; MAAS_URL names it
+// for `maas ps`, as the default URL would on port 8080). Each block must
 // exit 0 with every curl answered 2xx (curl runs with --fail-with-body), and a ```json
 // block marked `<!-- output -->` right after it must equal the block's output, but for
 // the per-request "id" and "created" fields.
@@ -99,7 +100,7 @@ TEST(Readme, RunnableBlocksSucceedAgainstARealServer) {
                                             "localhost:" + std::to_string(server.port()));
     script = std::regex_replace(script, std::regex(R"(\bcurl )"), "curl --fail-with-body --max-time 60 ");
     std::ofstream(clone.file("block.sh")) << script;
-    const std::string command = "cd " + clone.path() + " && MAAS_NO_DEFAULT_MODEL= bash -eo pipefail block.sh > out 2> err";
+    const std::string command = "cd " + clone.path() + " && MAAS_NO_DEFAULT_MODEL= MAAS_URL=" + server.base_url() + " bash -eo pipefail block.sh > out 2> err";
     const int status = std::system(command.c_str());
     const std::string out = slurp(clone.file("out"));
     ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0)
