@@ -16,6 +16,10 @@
 #include "llm/gguf/gguf.h"
 #include "registry/json.h"
 #include "registry/store.h"
+#include "serving/context.h"
+#include "serving/families.h"
+
+#include <fmt/ranges.h>
 
 namespace maas::app {
 namespace {
@@ -30,37 +34,30 @@ std::string stages_text(const registry::ModelSummary& m) {
   return out;
 }
 
-// The file check for each importable family.
-Result<registry::Validator> validator_for(const std::string& family, std::string* format) {
-  if (family == "llm") {
-    *format = "gguf";
-    return registry::Validator([](const std::string& path) { return llm::gguf_check_header(path); });
-  }
-  return invalid_argument("family '{}' cannot be imported yet (importable: llm)", family);
-}
-
 struct ImportFlags {
-  std::string file, name, family = "llm", description, data_dir;
+  std::string file, name, family, description, data_dir;
 };
 
 void add_import(CLI::App* models) {
   auto f = std::make_shared<ImportFlags>();
   auto* sub = models->add_subcommand("import", "Validate a model file and register it as a new version");
-  sub->add_option("FILE", f->file, "Model file (GGUF for --family llm)")->required();
+  sub->add_option("FILE", f->file, "Model file (GGUF, or any format a family reads; the family is found from the file)")->required();
   sub->add_option("--name", f->name, "Model name; the first import creates it")->required();
-  sub->add_option("--family", f->family, "Model family (default llm)");
+  sub->add_option("--family", f->family, "Expected model family (an error if the file is another family's)");
   sub->add_option("--description", f->description, "Free-form description of this version");
   sub->add_option("--data-dir", f->data_dir, "Registry directory (default $MAAS_DATA_DIR or ./maas-data)");
   on_run(sub, [f]() -> Status {
     registry::ImportRequest req;
     req.path = f->file;
     req.name = f->name;
-    req.family = f->family;
     req.description = f->description;
     req.actor = "cli";
-    MAAS_ASSIGN_OR_RETURN(registry::Validator validate, validator_for(f->family, &req.format));
+    serving::FamilyTable families;
+    serving::register_families(families);
+    if (!f->family.empty() && !families.find(f->family))
+      return invalid_argument("unknown model family '{}' (families: {})", f->family, fmt::join(families.names(), ", "));
     MAAS_ASSIGN_OR_RETURN(auto reg, open_registry(f->data_dir));
-    MAAS_ASSIGN_OR_RETURN(registry::ImportResult r, reg->import_model(req, validate));
+    MAAS_ASSIGN_OR_RETURN(registry::ImportResult r, serving::import_model_file(*reg, families, req, f->family));
     std::printf("imported %s version %lld (%s, %s, sha256 %s)%s; stage %s\n", r.version.model.c_str(),
                 static_cast<long long>(r.version.version), r.version.family.c_str(),
                 human_size(r.version.size_bytes).c_str(), r.version.sha256.c_str(),

@@ -2,17 +2,25 @@
 
 namespace maas::serving {
 
-registry::Validator validator_for(const FamilyTable& families, const std::string& family) {
-  const ModelFamily* f = families.find(family);
-  return [f, family](const std::string& path) -> Status {
-    if (!f) return invalid_argument("unknown model family '{}'", family).with_field("family");
+Result<registry::ImportResult> import_model_file(registry::Registry& registry, const FamilyTable& families,
+                                                 registry::ImportRequest request, const std::string& expected_family) {
+  Result<DetectedFormat> detected = families.detect(request.path);
+  if (!detected.is_ok()) return Status(detected.status().code(), detected.status().message()).with_field("path");
+  const ModelFamily* family = detected->family;
+  if (!expected_family.empty() && expected_family != family->name())
+    return invalid_argument("'{}' is a '{}' model file, not '{}'", request.path, family->name(), expected_family)
+        .with_field("family");
+  request.family = family->name();
+  request.format = detected->format;
+  auto validate = [family, format = detected->format](const std::string& path) -> Status {
     Artifact a;
     a.path = path;
-    Status st = f->validate(a);
-    // A corrupt file is the caller's bad input here, not a server fault.
+    a.format = format;
+    Status st = family->validate(a);
     if (st.code() == Code::kDataLoss) return Status(Code::kInvalidArgument, st.message()).with_field("path");
     return st;
   };
+  return registry.import_model(request, validate);
 }
 
 LoadTarget load_target(const registry::VersionInfo& v) {

@@ -19,8 +19,12 @@ struct ServingContext {
   int max_json_depth = 64;
 };
 
-// The family's validator as a registry import check.
-registry::Validator validator_for(const FamilyTable& families, const std::string& family);
+// Imports a model file as a new version: the family and format come from the file
+// (FamilyTable::detect); a family named in the request must agree. The family's
+// validate runs before anything is stored; a corrupt file is the caller's bad input.
+Result<registry::ImportResult> import_model_file(registry::Registry& registry, const FamilyTable& families,
+                                                 registry::ImportRequest request,
+                                                 const std::string& expected_family = "");
 // The manager's coordinates for a registry version.
 LoadTarget load_target(const registry::VersionInfo& v);
 

@@ -9,22 +9,6 @@
 
 namespace maas::serving {
 
-void FamilyTable::add(std::unique_ptr<ModelFamily> family) {
-  std::string name = family->name();
-  families_[name] = std::move(family);
-}
-
-const ModelFamily* FamilyTable::find(const std::string& name) const {
-  auto it = families_.find(name);
-  return it == families_.end() ? nullptr : it->second.get();
-}
-
-std::vector<std::string> FamilyTable::names() const {
-  std::vector<std::string> out;
-  for (const auto& [name, _] : families_) out.push_back(name);
-  return out;
-}
-
 const char* load_state_name(LoadState state) {
   switch (state) {
     case LoadState::kQueued: return "queued";
@@ -121,7 +105,10 @@ std::vector<LoadedInfo> ModelManager::loaded() const {
     info.in_use = e.model ? static_cast<int>(e.model.use_count()) - 1 : 0;
     info.pinned = e.pinned;
     info.error = e.error;
-    if (e.model) info.stats = e.model->stats();
+    if (e.model) {
+      info.stats = e.model->stats();
+      info.gauges = e.model->gauges();
+    }
     out.push_back(std::move(info));
   }
   return out;

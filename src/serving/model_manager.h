@@ -18,19 +18,10 @@
 
 #include "core/family.h"
 #include "core/status.h"
+#include "serving/family_table.h"
 
 namespace maas::serving {
 
-// Family name -> plug-in.
-class FamilyTable {
- public:
-  void add(std::unique_ptr<ModelFamily> family);
-  const ModelFamily* find(const std::string& name) const;
-  std::vector<std::string> names() const;
-
- private:
-  std::map<std::string, std::unique_ptr<ModelFamily>> families_;
-};
 
 // One model version to load: registry coordinates + artifact.
 struct LoadTarget {
@@ -54,6 +45,7 @@ struct LoadedInfo {
   bool pinned = false;   // wanted at start-up / by the traffic table: never evicted
   std::string error;     // when failed
   nlohmann::json stats;  // the loaded model's own figures (LoadedModel::stats)
+  std::vector<LoadedModel::Gauge> gauges;  // and its live gauges (LoadedModel::gauges)
 };
 
 class ModelManager {

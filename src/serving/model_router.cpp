@@ -1,7 +1,10 @@
 #include "serving/model_router.h"
 
 #include "core/clock.h"
+#include <algorithm>
 #include <random>
+
+#include <fmt/ranges.h>
 
 #include "registry/model_ref.h"
 #include "registry/store.h"
@@ -9,7 +12,7 @@
 namespace maas::serving {
 
 Result<RoutedModel> route_model(ServingContext& ctx, HttpRequest& req, const std::string& requested,
-                                const std::string& family, const std::string& user) {
+                                const std::string& capability, const std::string& user) {
   const std::string sticky_key = !user.empty() ? user : req.header("Authorization");
   if (requested.empty()) return invalid_argument("'model' is required").with_field("model");
   // A bare model name follows its traffic table (canary weights, sticky per caller).
@@ -42,8 +45,12 @@ Result<RoutedModel> route_model(ServingContext& ctx, HttpRequest& req, const std
   req.routed_model = routed.version.model;
   req.routed_version = routed.version.version;
   const registry::VersionInfo& v = routed.version;
-  if (v.family != family)
-    return invalid_argument("model '{}' is a '{}' model; this endpoint serves '{}' models", requested, v.family, family)
+  const ModelFamily* family = ctx.families.find(v.family);
+  if (!family) return Status(Code::kInternal, fmt::format("model {}:{} has unknown family '{}'", v.model, v.version, v.family));
+  const std::vector<std::string> offered = family->capabilities();
+  if (std::find(offered.begin(), offered.end(), capability) == offered.end())
+    return invalid_argument("model '{}' is a '{}' model, which does not serve {} (it serves: {})", requested, v.family,
+                            capability, fmt::join(offered, ", "))
         .with_field("model");
   if (v.stage == registry::Stage::kRetired || v.stage == registry::Stage::kRejected) {
     std::string successor = v.successor ? fmt::format("; use {}:{} instead", v.model, *v.successor) : "";

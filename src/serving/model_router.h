@@ -24,10 +24,20 @@ struct RoutedModel {
   std::vector<int64_t> shadows;  // versions that get a copy of this request (traffic table)
 };
 
-// `family` must match the version's family (else 400 naming the model's family).
+// The version's family must offer `capability` (a core/capability kName; else 400
+// naming what the model serves); `as<C>()` on the result's model then gives it.
 // The request's `user` field (else its API key) keeps a caller on one version of a
 // traffic split. Records the chosen version on `req` (routed_model/routed_version).
 Result<RoutedModel> route_model(ServingContext& ctx, HttpRequest& req, const std::string& requested,
-                                const std::string& family, const std::string& user);
+                                const std::string& capability, const std::string& user);
+
+// The routed model as capability C (its family declared C::kName, so this holds).
+template <class C>
+Result<C*> capability_of(const RoutedModel& routed) {
+  C* c = routed.model->as<C>();
+  if (!c) return Status(Code::kInternal, fmt::format("model {}:{} does not implement '{}'", routed.version.model,
+                                                     routed.version.version, C::kName));
+  return c;
+}
 
 }  // namespace maas::serving

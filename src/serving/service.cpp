@@ -67,11 +67,9 @@ Result<registry::VersionInfo> register_start_model(registry::Registry& reg, cons
   registry::ImportRequest ir;
   ir.path = path;
   ir.name = name;
-  ir.family = "llm";
-  ir.format = "gguf";
   ir.actor = "serve --model";
   ir.reuse_existing = true;
-  MAAS_ASSIGN_OR_RETURN(registry::ImportResult r, reg.import_model(ir, validator_for(families, "llm")));
+  MAAS_ASSIGN_OR_RETURN(registry::ImportResult r, import_model_file(reg, families, ir));
   return r.version;
 }
 

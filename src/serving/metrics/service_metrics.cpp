@@ -12,11 +12,6 @@ std::pair<std::string, std::string> split_key(const std::string& key) {
   return {key.substr(0, colon), key.substr(colon + 1)};
 }
 
-double stat_number(const nlohmann::json& stats, const char* name) {
-  if (!stats.is_object() || !stats.contains(name) || !stats[name].is_number()) return 0;
-  return stats[name].get<double>();
-}
-
 }  // namespace
 
 ServiceMetrics::ServiceMetrics(const ModelManager& models)
@@ -39,11 +34,6 @@ ServiceMetrics::ServiceMetrics(const ModelManager& models)
                                         "Completion tokens per second of each generating request (after the first "
                                         "token for streams).",
                                         {"model", "version"}, {1, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000})),
-      queue_depth_(reg_.gauge("maas_scheduler_queue_depth", "Requests waiting for a sequence slot.",
-                              {"model", "version"})),
-      active_sequences_(reg_.gauge("maas_active_sequences", "Sequences being generated.", {"model", "version"})),
-      kv_cache_bytes_(reg_.gauge("maas_kv_cache_bytes", "KV-cache bytes reserved.", {"model", "version"})),
-      kv_cache_tokens_(reg_.gauge("maas_kv_cache_tokens", "Tokens held in the KV cache.", {"model", "version"})),
       loaded_models_(reg_.gauge("maas_loaded_models", "Model versions loaded and ready.")),
       model_memory_(reg_.gauge("maas_model_memory_bytes", "Memory accounted to a loaded model version.",
                                {"model", "version"})),
@@ -80,8 +70,8 @@ void ServiceMetrics::rate_limited(const std::string& key, const std::string& rea
 }
 
 void ServiceMetrics::refresh_model_gauges() {
-  for (GaugeFamily* g : {&queue_depth_, &active_sequences_, &kv_cache_bytes_, &kv_cache_tokens_, &model_memory_})
-    g->clear();
+  model_memory_.clear();
+  for (auto& [_, g] : model_gauges_) g->clear();
   int ready = 0;
   for (const LoadedInfo& m : models_.loaded()) {
     if (m.state != LoadState::kReady) continue;
@@ -89,11 +79,10 @@ void ServiceMetrics::refresh_model_gauges() {
     auto [name, version] = split_key(m.key);
     LabelValues l = {name, version};
     model_memory_.with(l).set(static_cast<double>(m.memory_bytes));
-    if (m.stats.is_object() && m.stats.contains("queued_requests")) {
-      queue_depth_.with(l).set(stat_number(m.stats, "queued_requests"));
-      active_sequences_.with(l).set(stat_number(m.stats, "active_sequences"));
-      kv_cache_bytes_.with(l).set(stat_number(m.stats, "kv_cache_bytes"));
-      kv_cache_tokens_.with(l).set(stat_number(m.stats, "kv_cache_tokens"));
+    for (const LoadedModel::Gauge& g : m.gauges) {
+      GaugeFamily*& family = model_gauges_[g.name];
+      if (!family) family = &reg_.gauge(g.name, g.help, {"model", "version"});
+      family->with(l).set(g.value);
     }
   }
   loaded_models_.with({}).set(ready);

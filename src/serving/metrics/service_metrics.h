@@ -4,6 +4,7 @@
 // active sequences, KV cache, loaded models and their memory).
 #pragma once
 
+#include <map>
 #include <mutex>
 #include <string>
 
@@ -41,10 +42,7 @@ class ServiceMetrics {
   CounterFamily& prompt_tokens_;
   CounterFamily& items_;
   HistogramFamily& tokens_per_second_;
-  GaugeFamily& queue_depth_;
-  GaugeFamily& active_sequences_;
-  GaugeFamily& kv_cache_bytes_;
-  GaugeFamily& kv_cache_tokens_;
+  std::map<std::string, GaugeFamily*> model_gauges_;  // by name, as models report them
   GaugeFamily& loaded_models_;
   GaugeFamily& model_memory_;
   CounterFamily& rate_limited_;

@@ -194,8 +194,8 @@ Result<HttpResponse> handle_chat(ServingContext& ctx, const OpenAIOptions& optio
   MAAS_ASSIGN_OR_RETURN(std::string model_name, f.string("model"));
   MAAS_ASSIGN_OR_RETURN(std::vector<llm::ChatMessage> messages, parse_messages(body));
   MAAS_ASSIGN_OR_RETURN(std::optional<std::string> user, f.opt_string("user"));
-  MAAS_ASSIGN_OR_RETURN(call->routed, route_model(ctx, req, model_name, "llm", user.value_or("")));
-  call->model = static_cast<llm::LlmModel*>(call->routed.model.get());
+  MAAS_ASSIGN_OR_RETURN(call->routed, route_model(ctx, req, model_name, llm::LlmModel::kName, user.value_or("")));
+  MAAS_ASSIGN_OR_RETURN(call->model, capability_of<llm::LlmModel>(call->routed));
   llm::LlmModel& m = *call->model;
   const llm::Tokenizer& tok = m.tokenizer();
   const int max_n = static_cast<int>(m.scheduler().stats().kv.max_sequences);

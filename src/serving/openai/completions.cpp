@@ -204,8 +204,8 @@ Result<HttpResponse> handle_completion(ServingContext& ctx, const OpenAIOptions&
   auto call = std::make_shared<CompletionCall>();
   MAAS_ASSIGN_OR_RETURN(std::string model_name, f.string("model"));
   MAAS_ASSIGN_OR_RETURN(std::optional<std::string> user, f.opt_string("user"));
-  MAAS_ASSIGN_OR_RETURN(call->routed, route_model(ctx, req, model_name, "llm", user.value_or("")));
-  call->model = static_cast<llm::LlmModel*>(call->routed.model.get());
+  MAAS_ASSIGN_OR_RETURN(call->routed, route_model(ctx, req, model_name, llm::LlmModel::kName, user.value_or("")));
+  MAAS_ASSIGN_OR_RETURN(call->model, capability_of<llm::LlmModel>(call->routed));
   const llm::Tokenizer& tok = call->model->tokenizer();
   const int max_n = static_cast<int>(call->model->scheduler().stats().kv.max_sequences);
   MAAS_ASSIGN_OR_RETURN(call->sampling, parse_sampling(f, static_cast<int64_t>(tok.vocab_size()), max_n, false));

@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "core/capability/embedder.h"
 #include "llm/family/llm_family.h"
 #include "serving/http/handler.h"
 #include "serving/openai/fields.h"
@@ -28,26 +29,28 @@ std::string base64(const void* data, size_t n) {
 }
 
 // `input`: a string, an array of strings, token ids, or arrays of token ids.
-Result<std::vector<std::vector<int32_t>>> tokenize_inputs(const json& input, const llm::Tokenizer& tok) {
+Result<std::vector<EmbedInput>> parse_inputs(const json& input) {
   auto bad = [](const std::string& msg) { return invalid_argument("'input' {}", msg).with_field("input"); };
-  std::vector<std::vector<int32_t>> out;
+  std::vector<EmbedInput> out;
   auto add_ids = [&](const json& arr) -> Status {
-    std::vector<int32_t> ids;
+    EmbedInput in;
+    in.is_tokens = true;
     for (const auto& t : arr) {
       if (!t.is_number_integer()) return bad("token arrays must hold integers");
-      ids.push_back(t.get<int32_t>());
+      in.tokens.push_back(t.get<int32_t>());
     }
-    out.push_back(std::move(ids));
+    out.push_back(std::move(in));
     return Status::ok();
   };
+  auto add_text = [&](const json& s) { out.push_back(EmbedInput{s.get<std::string>(), {}, false}); };
   if (input.is_string()) {
-    out.push_back(tok.encode(input.get<std::string>(), tok.adds_bos(), false));
+    add_text(input);
   } else if (input.is_array() && !input.empty() && input[0].is_number_integer()) {
     MAAS_RETURN_IF_ERROR(add_ids(input));
   } else if (input.is_array() && !input.empty()) {
     for (const auto& item : input) {
       if (item.is_string())
-        out.push_back(tok.encode(item.get<std::string>(), tok.adds_bos(), false));
+        add_text(item);
       else if (item.is_array())
         MAAS_RETURN_IF_ERROR(add_ids(item));
       else
@@ -56,68 +59,41 @@ Result<std::vector<std::vector<int32_t>>> tokenize_inputs(const json& input, con
   } else {
     return bad("must be a non-empty string, an array of strings, or token ids");
   }
-  for (const auto& ids : out) {
-    if (ids.empty()) return bad("must not contain empty inputs");
-    if (Status st = tok.valid_ids(ids); !st.is_ok()) return bad(st.message());
-  }
+  for (const auto& in : out)
+    if (in.is_tokens ? in.tokens.empty() : in.text.empty()) return bad("must not contain empty inputs");
   return out;
-}
-
-// Mean of the final hidden states over the input's tokens, L2-normalised.
-Result<std::vector<float>> embed(llm::LlmModel& m, const std::vector<int32_t>& ids) {
-  llm::Model& model = m.model();
-  if (static_cast<int64_t>(ids.size()) > model.hparams().n_ctx_train)
-    return invalid_argument("input of {} tokens exceeds the model's context of {}", ids.size(),
-                            model.hparams().n_ctx_train)
-        .with_field("input");
-  MAAS_ASSIGN_OR_RETURN(llm::KvCache cache, model.make_cache({1, static_cast<int64_t>(ids.size())}));
-  MAAS_ASSIGN_OR_RETURN(llm::SeqId seq, cache.allocate());
-  llm::Batch batch;
-  batch.seqs.push_back({seq, ids, 0, false});
-  batch.want_logits = false;
-  batch.want_hidden = true;
-  MAAS_ASSIGN_OR_RETURN(llm::ForwardResult out, model.forward(batch, cache));
-  std::vector<double> sum(static_cast<size_t>(out.n_embd), 0.0);
-  for (int64_t j = 0; j < static_cast<int64_t>(ids.size()); ++j) {
-    auto h = out.hidden_state(0, j);
-    for (size_t d = 0; d < sum.size(); ++d) sum[d] += h[d];
-  }
-  double norm = 0;
-  for (double& v : sum) {
-    v /= static_cast<double>(ids.size());
-    norm += v * v;
-  }
-  norm = std::sqrt(norm);
-  std::vector<float> e(sum.size());
-  for (size_t d = 0; d < e.size(); ++d) e[d] = static_cast<float>(norm > 0 ? sum[d] / norm : 0.0);
-  return e;
 }
 
 Result<HttpResponse> handle_embeddings(ServingContext& ctx, HttpRequest& req) {
   MAAS_ASSIGN_OR_RETURN(json body, parse_json_object(req.body, ctx.max_json_depth));
   Fields f(body);
-  MAAS_RETURN_IF_ERROR(f.check_known({"model", "input", "encoding_format", "dimensions", "user"}));
   MAAS_ASSIGN_OR_RETURN(std::string model_name, f.string("model"));
   MAAS_ASSIGN_OR_RETURN(std::optional<std::string> user, f.opt_string("user"));
   MAAS_ASSIGN_OR_RETURN(std::optional<std::string> format, f.opt_string("encoding_format"));
   if (format && *format != "float" && *format != "base64")
     return invalid_argument("'encoding_format' must be 'float' or 'base64'").with_field("encoding_format");
-  MAAS_ASSIGN_OR_RETURN(RoutedModel routed, route_model(ctx, req, model_name, "llm", user.value_or("")));
-  auto* m = static_cast<llm::LlmModel*>(routed.model.get());
-  const int64_t n_embd = m->model().hparams().n_embd;
+  MAAS_ASSIGN_OR_RETURN(RoutedModel routed, route_model(ctx, req, model_name, Embedder::kName, user.value_or("")));
+  MAAS_ASSIGN_OR_RETURN(Embedder * m, capability_of<Embedder>(routed));
+  const int64_t n_embd = m->dimensions();
   MAAS_ASSIGN_OR_RETURN(std::optional<int64_t> dims, f.opt_integer("dimensions", 1, 1 << 20));
   if (dims && *dims != n_embd)
     return invalid_argument("'dimensions' {} is not supported: model '{}' produces {}-dimensional embeddings only",
                             *dims, model_name, n_embd)
         .with_field("dimensions");
   if (!f.has("input")) return invalid_argument("'input' is required").with_field("input");
-  MAAS_ASSIGN_OR_RETURN(auto inputs, tokenize_inputs(f.raw("input"), m->tokenizer()));
+  MAAS_ASSIGN_OR_RETURN(std::vector<EmbedInput> inputs, parse_inputs(f.raw("input")));
+  // Fields beyond OpenAI's go to the family, which refuses those it does not know.
+  json options = json::object();
+  for (const auto& [key, value] : body.items())
+    if (key != "model" && key != "input" && key != "encoding_format" && key != "dimensions" && key != "user")
+      options[key] = value;
+  MAAS_ASSIGN_OR_RETURN(EmbedResult result, m->embed(inputs, options));
   json data = json::array();
-  int64_t tokens = 0;
-  for (size_t i = 0; i < inputs.size(); ++i) {
-    MAAS_ASSIGN_OR_RETURN(std::vector<float> e, embed(*m, inputs[i]));
-    tokens += static_cast<int64_t>(inputs[i].size());
+  const int64_t tokens = result.tokens;
+  for (size_t i = 0; i < result.vectors.size(); ++i) {
+    const std::vector<float>& e = result.vectors[i];
     json item = {{"object", "embedding"}, {"index", i}};
+    if (i < result.unknown.size() && !result.unknown[i].empty()) item["unknown_words"] = result.unknown[i];
     if (format && *format == "base64")
       item["embedding"] = base64(e.data(), e.size() * sizeof(float));
     else
@@ -139,8 +115,9 @@ Result<HttpResponse> handle_tokenize(ServingContext& ctx, HttpRequest& req) {
   Fields f(body);
   MAAS_RETURN_IF_ERROR(f.check_known({"model", "prompt", "content", "add_special", "add_special_tokens", "with_pieces"}));
   MAAS_ASSIGN_OR_RETURN(std::string model_name, f.string("model"));
-  MAAS_ASSIGN_OR_RETURN(RoutedModel routed, route_model(ctx, req, model_name, "llm", ""));
-  const auto& tok = static_cast<llm::LlmModel*>(routed.model.get())->tokenizer();
+  MAAS_ASSIGN_OR_RETURN(RoutedModel routed, route_model(ctx, req, model_name, llm::LlmModel::kName, ""));
+  MAAS_ASSIGN_OR_RETURN(llm::LlmModel * m, capability_of<llm::LlmModel>(routed));
+  const auto& tok = m->tokenizer();
   const char* field = f.has("prompt") ? "prompt" : "content";
   MAAS_ASSIGN_OR_RETURN(std::string text, f.string(field));
   MAAS_ASSIGN_OR_RETURN(bool add_special, f.boolean(f.has("add_special") ? "add_special" : "add_special_tokens", true));
@@ -148,7 +125,7 @@ Result<HttpResponse> handle_tokenize(ServingContext& ctx, HttpRequest& req) {
   std::vector<int32_t> ids = tok.encode(text, add_special && tok.adds_bos(), true);
   json out = {{"tokens", ids},
               {"count", ids.size()},
-              {"max_model_len", static_cast<llm::LlmModel*>(routed.model.get())->scheduler().context_length()}};
+              {"max_model_len", m->scheduler().context_length()}};
   if (with_pieces) {
     json pieces = json::array();
     for (int32_t id : ids) pieces.push_back({{"id", id}, {"piece", tok.token_to_piece(id)}});
@@ -162,8 +139,9 @@ Result<HttpResponse> handle_detokenize(ServingContext& ctx, HttpRequest& req) {
   Fields f(body);
   MAAS_RETURN_IF_ERROR(f.check_known({"model", "tokens"}));
   MAAS_ASSIGN_OR_RETURN(std::string model_name, f.string("model"));
-  MAAS_ASSIGN_OR_RETURN(RoutedModel routed, route_model(ctx, req, model_name, "llm", ""));
-  const auto& tok = static_cast<llm::LlmModel*>(routed.model.get())->tokenizer();
+  MAAS_ASSIGN_OR_RETURN(RoutedModel routed, route_model(ctx, req, model_name, llm::LlmModel::kName, ""));
+  MAAS_ASSIGN_OR_RETURN(llm::LlmModel * m, capability_of<llm::LlmModel>(routed));
+  const auto& tok = m->tokenizer();
   if (!f.has("tokens") || !f.raw("tokens").is_array())
     return invalid_argument("'tokens' must be an array of token ids").with_field("tokens");
   std::vector<int32_t> ids;

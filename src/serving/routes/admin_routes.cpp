@@ -36,13 +36,12 @@ void add_admin_routes(Router& router, ServingContext& ctx) {
     registry::ImportRequest ir;
     MAAS_ASSIGN_OR_RETURN(ir.path, string_field(body, "path", true));
     MAAS_ASSIGN_OR_RETURN(ir.name, string_field(body, "name", true));
-    MAAS_ASSIGN_OR_RETURN(ir.family, string_field(body, "family", false, "llm"));
+    MAAS_ASSIGN_OR_RETURN(std::string family, string_field(body, "family", false));
     MAAS_ASSIGN_OR_RETURN(ir.description, string_field(body, "description", false));
-    ir.format = ir.family == "llm" ? "gguf" : ir.family;
     ir.actor = req.header("X-Maas-Actor", "http");
-    if (!ctx.families.find(ir.family))
-      return invalid_argument("unknown model family '{}'", ir.family).with_field("family");
-    MAAS_ASSIGN_OR_RETURN(registry::ImportResult r, ctx.registry.import_model(ir, validator_for(ctx.families, ir.family)));
+    if (!family.empty() && !ctx.families.find(family))
+      return invalid_argument("unknown model family '{}'", family).with_field("family");
+    MAAS_ASSIGN_OR_RETURN(registry::ImportResult r, import_model_file(ctx.registry, ctx.families, ir, family));
     nlohmann::json out = registry::to_json(r.version);
     out["artifact_reused"] = r.artifact_reused;
     return HttpResponse::json(out, 201);
