@@ -123,6 +123,8 @@ void add_serve_command(CLI::App& app) {
       ->check(CLI::Range(0, 1 << 20));
   sub->add_flag("--kv-f16", o.load.kv_cache_f16, "Store the KV cache in F16 (half the memory)");
   sub->add_option("--memory-budget-mb", flags->memory_budget_mb, "Evict least-recently-used models above this (0: no limit)");
+  sub->add_option("--max-train-jobs", o.max_train_jobs, "Training/evaluation jobs run at once (more: 429)")
+      ->check(CLI::Range(1, 64));
   sub->add_option("--request-timeout", o.request_timeout_seconds, "Seconds before a generation request gives 504")
       ->check(CLI::Range(1, 86400));
   sub->add_flag("--auto-rollback", o.rollout.auto_rollback,

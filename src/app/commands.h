@@ -29,6 +29,7 @@ void add_bench_command(CLI::App& app);
 void add_quantize_command(CLI::App& app);
 void add_keys_command(CLI::App& app);
 void add_usage_command(CLI::App& app);
+void add_train_command(CLI::App& app);  // one subcommand per family that trains
 void add_models_price_command(CLI::App& app);  // after add_models_command
 void add_ps_command(CLI::App& app);
 

@@ -31,6 +31,7 @@ int main(int argc, char** argv) {
   add_quantize_command(app);
   add_keys_command(app);
   add_usage_command(app);
+  add_train_command(app);
   add_models_price_command(app);
   add_ps_command(app);
 

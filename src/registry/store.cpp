@@ -238,12 +238,13 @@ Result<ImportResult> Registry::import_model(const ImportRequest& request, const 
     MAAS_ASSIGN_OR_RETURN(Stmt ins, Stmt::prepare(*db_,
                                                   "INSERT INTO versions(model_id, version, sha256, family, format,"
                                                   " params_json, training_data_digest, tags_json, description, stage,"
-                                                  " created_by, created_at_ms, stage_changed_at_ms)"
-                                                  " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'registered', ?, ?, ?)"));
+                                                  " created_by, created_at_ms, stage_changed_at_ms, metrics_json)"
+                                                  " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'registered', ?, ?, ?, ?)"));
     ins.bind_int(1, model_id).bind_int(2, version).bind_text(3, sha).bind_text(4, request.family);
     ins.bind_text(5, request.format).bind_text(6, rows::to_json_text(request.params));
     ins.bind_text(7, request.training_data_digest).bind_text(8, rows::to_json_text(request.tags));
     ins.bind_text(9, request.description).bind_text(10, request.actor).bind_int(11, t).bind_int(12, t);
+    ins.bind_text(13, rows::to_json_text(request.metrics.is_object() ? request.metrics : nlohmann::json::object()));
     MAAS_RETURN_IF_ERROR(ins.run());
   }
   MAAS_RETURN_IF_ERROR(insert_audit(AuditEvent{
@@ -253,7 +254,8 @@ Result<ImportResult> Registry::import_model(const ImportRequest& request, const 
       .version = version,
       .action = "import",
       .to_stage = stage_name(Stage::kRegistered),
-      .reason = fmt::format("imported '{}' ({} bytes, sha256 {})", request.path, size, sha),
+      .reason = request.audit_reason.empty() ? fmt::format("imported '{}' ({} bytes, sha256 {})", request.path, size, sha)
+                                             : request.audit_reason,
   }));
 
   // The file goes into place inside the transaction: a crash before COMMIT leaves an

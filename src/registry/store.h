@@ -109,6 +109,9 @@ class Registry {
 
   const GcReport& gc_report_on_open() const { return gc_report_; }
   const std::string& data_dir() const { return options_.data_dir; }
+  // A temp file under the artifact store (a training run's output): removed when the
+  // handle goes, and by the next start if this process dies holding it.
+  Result<TempArtifact> create_temp_file() const { return artifacts_.create_temp(); }
   std::string db_path() const;
 
  private:

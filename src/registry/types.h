@@ -99,6 +99,11 @@ struct ImportRequest {
   std::string training_data_digest;
   nlohmann::json tags = nlohmann::json::object();
   std::string description;
+  // Metrics known at import (a training run's validation figures), stored with the
+  // version in the same transaction.
+  nlohmann::json metrics = nlohmann::json::object();
+  // The audit row's reason; empty: "imported '<path>' (<size> bytes, sha256 ...)".
+  std::string audit_reason;
   // If this model already has these bytes, return that version (existing = true)
   // instead of kAlreadyExists. For `maas serve --model FILE`, run on every start.
   bool reuse_existing = false;

@@ -11,12 +11,15 @@
 
 namespace maas::serving {
 
+class JobManager;
+
 struct ServingContext {
   registry::Registry& registry;
   const FamilyTable& families;
   ModelManager& models;
   TrafficCache& traffic;
   int max_json_depth = 64;
+  JobManager* jobs = nullptr;  // background training and evaluation jobs
 };
 
 // Imports a model file as a new version: the family and format come from the file

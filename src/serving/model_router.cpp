@@ -48,7 +48,7 @@ Result<RoutedModel> route_model(ServingContext& ctx, HttpRequest& req, const std
   const ModelFamily* family = ctx.families.find(v.family);
   if (!family) return Status(Code::kInternal, fmt::format("model {}:{} has unknown family '{}'", v.model, v.version, v.family));
   const std::vector<std::string> offered = family->capabilities();
-  if (std::find(offered.begin(), offered.end(), capability) == offered.end())
+  if (!capability.empty() && std::find(offered.begin(), offered.end(), capability) == offered.end())
     return invalid_argument("model '{}' is a '{}' model, which does not serve {} (it serves: {})", requested, v.family,
                             capability, fmt::join(offered, ", "))
         .with_field("model");

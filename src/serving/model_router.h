@@ -25,7 +25,8 @@ struct RoutedModel {
 };
 
 // The version's family must offer `capability` (a core/capability kName; else 400
-// naming what the model serves); `as<C>()` on the result's model then gives it.
+// naming what the model serves; empty: no check); `as<C>()` on the result's model
+// then gives it.
 // The request's `user` field (else its API key) keeps a caller on one version of a
 // traffic split. Records the chosen version on `req` (routed_model/routed_version).
 Result<RoutedModel> route_model(ServingContext& ctx, HttpRequest& req, const std::string& requested,

@@ -13,7 +13,10 @@
 #include "serving/http/errors.h"
 #include "serving/operations.h"
 #include "serving/routes/admin_routes.h"
+#include "serving/routes/capability_routes.h"
 #include "serving/routes/evaluation_routes.h"
+#include "serving/routes/job_routes.h"
+#include "serving/training/jobs.h"
 #include "serving/routes/health_routes.h"
 #include "serving/routes/lifecycle_routes.h"
 #include "serving/reconciler.h"
@@ -29,6 +32,7 @@ struct Service::State {
   State(const ServiceOptions& o, std::unique_ptr<registry::Registry> reg)
       : server(o.http), registry(std::move(reg)) {
     register_families(families);
+    if (o.extra_families) o.extra_families(families);
     models = std::make_unique<ModelManager>(families, o.load, o.memory_budget_bytes);
     traffic = std::make_unique<TrafficCache>(*registry, std::chrono::milliseconds(1000));
   }
@@ -38,6 +42,7 @@ struct Service::State {
   std::unique_ptr<ModelManager> models;
   std::unique_ptr<TrafficCache> traffic;
   std::unique_ptr<ServingContext> ctx;
+  std::unique_ptr<JobManager> jobs;
   std::unique_ptr<RolloutMonitor> monitor;
   std::unique_ptr<ShadowRunner> shadows;
   std::unique_ptr<Reconciler> reconciler;
@@ -88,6 +93,10 @@ Status Service::start() {
   State* st = state_.get();
   st->ctx = std::make_unique<ServingContext>(
       ServingContext{*st->registry, st->families, *st->models, *st->traffic, options_.http.max_json_depth});
+  st->jobs = std::make_unique<JobManager>((std::filesystem::path(options_.data_dir) / "jobs").string(),
+                                          std::max(1, options_.max_train_jobs));
+  MAAS_RETURN_IF_ERROR(st->jobs->open());
+  st->ctx->jobs = st->jobs.get();
 
   for (const std::string& flag : options_.models) {
     Result<registry::VersionInfo> v = register_start_model(*st->registry, st->families, flag);
@@ -139,6 +148,9 @@ Status Service::start() {
   openai::add_chat_route(router, *st->ctx, {options_.request_timeout_seconds});
   openai::add_embeddings_route(router, *st->ctx);
   openai::add_tokenize_routes(router, *st->ctx);
+  add_capability_routes(router, *st->ctx);
+  add_family_routes(router, *st->ctx);
+  add_job_routes(router, *st->ctx);
   if (options_.enable_debug_routes) {
     router.get("/admin/v1/debug/sleep", [](HttpRequest& req) {
       int ms = std::atoi(req.query_param("ms", "1000").c_str());

@@ -3,12 +3,14 @@
 #pragma once
 
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "core/family.h"
 #include "core/status.h"
+#include "serving/family_table.h"
 #include "serving/http/server.h"
 #include "serving/ops_options.h"
 #include "serving/rollout_monitor.h"
@@ -31,6 +33,9 @@ struct ServiceOptions {
   RolloutGuardOptions rollout;         // automatic rollback of canaries
   int64_t artifact_retention_days = 30;  // retired artifacts are purged after this (< 0: never)
   OpsOptions ops;                      // API keys / auth mode, usage metering
+  int max_train_jobs = 1;              // background training/evaluation jobs at once
+  // Families beyond the built-in table (tests plug a family in without touching src/).
+  std::function<void(FamilyTable&)> extra_families;
   // Test hook: artificial delay (ms) honoured by GET /admin/v1/debug/sleep, only when
   // enabled, to test draining on shutdown.
   bool enable_debug_routes = false;

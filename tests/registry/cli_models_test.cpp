@@ -62,10 +62,10 @@ TEST_F(CliModelsTest, ErrorsAreOneLineAndNonZero) {
     std::vector<std::string> args;
     std::string err_contains;
   } cases[] = {
-      {{"models", "import", text, "--name", "notes"}, "not a GGUF file"},
-      {{"models", "import", dir_ / "missing.gguf", "--name", "m"}, "No such file or directory"},
+      {{"models", "import", text, "--name", "notes"}, "is not a model file any family reads (families: llm"},
+      {{"models", "import", dir_ / "missing.gguf", "--name", "m"}, "is not a readable file"},
       {{"models", "import", testing::kStories, "--name", "bad name"}, "model name 'bad name' may contain only"},
-      {{"models", "import", testing::kStories, "--name", "m", "--family", "mlp"}, "family 'mlp' cannot be imported yet"},
+      {{"models", "import", testing::kStories, "--name", "m", "--family", "nope"}, "unknown model family 'nope'"},
       {{"models", "show", "nope"}, "model 'nope' not found"},
   };
   for (const Case& c : cases) {

@@ -87,7 +87,7 @@ class EvaluationTest : public ::testing::Test {
     req.path = path;
     req.name = "stories";
     req.actor = "alice";
-    auto r = reg_->import_model(req, validator_for(families_, "llm"));
+    auto r = import_model_file(*reg_, families_, req);
     EXPECT_TRUE(r.is_ok()) << r.status().message();
     return r.is_ok() ? r->version.version : 0;
   }

@@ -21,12 +21,15 @@ Result<Metrics> evaluate_one(const FamilyTable& families, const VersionInfo& v, 
     return error(Code::kFailedPrecondition, "{} has family '{}', which this build does not know",
                  version_label(v.model, v.version), v.family);
   }
+  MAAS_RETURN_IF_ERROR(resolve_options(family->eval_options(), spec.options).status());
   LoadOptions options;
   options.threads = 0;
   options.max_sequences = 1;
   Result<std::shared_ptr<LoadedModel>> loaded = family->load(registry::artifact_of(v), options);
   if (!loaded.is_ok()) return loaded.status().with_context("loading " + version_label(v.model, v.version));
-  Result<Metrics> metrics = family->evaluate(**loaded, spec);
+  EvalSpec resolved = spec;
+  MAAS_ASSIGN_OR_RETURN(resolved.options, resolve_options(family->eval_options(), spec.options));
+  Result<Metrics> metrics = family->evaluate(**loaded, resolved);
   if (!metrics.is_ok()) return metrics.status().with_context("evaluating " + version_label(v.model, v.version));
   return metrics;
 }
