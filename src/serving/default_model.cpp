@@ -11,11 +11,9 @@ Result<std::optional<registry::VersionInfo>> register_default_model(registry::Re
   registry::ImportRequest request;
   request.path = path;
   request.name = name;
-  request.family = "llm";
-  request.format = "gguf";
   request.actor = "serve (default model)";
   request.description = "built-in default: the 260K-parameter TinyStories llama of llama2.c (MIT)";
-  MAAS_ASSIGN_OR_RETURN(registry::ImportResult imported, registry.import_model(request, validator_for(families, "llm")));
+  MAAS_ASSIGN_OR_RETURN(registry::ImportResult imported, import_model_file(registry, families, request));
   return std::optional<registry::VersionInfo>(imported.version);
 }
 
