@@ -98,7 +98,7 @@ Result<CsvTable> parse_csv(std::string_view text, const CsvOptions& options, con
       row_open = true;
     }
     const char c = text[i];
-    if (c == '"' && field.empty()) {  // a quoted field
+    if (options.quotes && c == '"' && field.empty()) {  // a quoted field
       const int64_t start_line = line;
       ++i;
       for (;;) {

@@ -17,6 +17,9 @@ struct CsvOptions {
   char delimiter = 0;   // 0: tab for *.tsv[.gz], else comma
   bool header = true;   // the first row names the columns
   bool skip_blank_lines = true;
+  // false: '"' is an ordinary character. IANA text/tab-separated-values has no quoting
+  // (a field cannot hold a tab or a line end), and real TSV text starts fields with '"'.
+  bool quotes = true;
 };
 
 struct CsvTable {

@@ -1,11 +1,13 @@
 #include "serving/families.h"
 
 #include "llm/family/llm_family.h"
+#include "text/textclf/textclf_family.h"
 
 namespace maas::serving {
 
 void register_families(FamilyTable& table) {
   table.add(llm::make_llm_family());
+  table.add(text::make_textclf_family());
 }
 
 }  // namespace maas::serving
