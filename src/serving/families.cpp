@@ -2,12 +2,14 @@
 
 #include "llm/family/llm_family.h"
 #include "text/textclf/textclf_family.h"
+#include "seq2seq/seq2seq_family.h"
 
 namespace maas::serving {
 
 void register_families(FamilyTable& table) {
   table.add(llm::make_llm_family());
   table.add(text::make_textclf_family());
+  table.add(seq2seq::make_seq2seq_family());
 }
 
 }  // namespace maas::serving

@@ -22,6 +22,7 @@
 #include "serving/reconciler.h"
 #include "serving/shadow_runner.h"
 #include "serving/routes/model_list_routes.h"
+#include "serving/routes/translations_routes.h"
 #include "serving/openai/chat.h"
 #include "serving/openai/completions.h"
 #include "serving/openai/embeddings.h"
@@ -151,6 +152,7 @@ Status Service::start() {
   add_capability_routes(router, *st->ctx);
   add_family_routes(router, *st->ctx);
   add_job_routes(router, *st->ctx);
+  add_translations_route(router, *st->ctx);
   if (options_.enable_debug_routes) {
     router.get("/admin/v1/debug/sleep", [](HttpRequest& req) {
       int ms = std::atoi(req.query_param("ms", "1000").c_str());
