@@ -10,7 +10,7 @@ namespace maas::seq2seq {
 namespace {
 
 constexpr size_t kMaxWords = 5000;  // per side
-constexpr size_t kMaxSentence = 60;
+constexpr size_t kMaxSentence = 50;
 
 std::vector<std::string> words_of(const std::string& text) {
   std::vector<std::string> out;
@@ -61,49 +61,64 @@ WordDictionary WordDictionary::learn(const std::vector<std::pair<std::string, st
     e_sent.push_back(std::move(e));
     f_sent.push_back(to_ids(tgt[i], tgt_ids));
   }
-  // t(f | e), uniform to start (every co-occurring pair gets 1).
-  std::unordered_map<uint64_t, float> t;
-  for (size_t i = 0; i < pairs.size(); ++i)
+  // Every co-occurring (e, f) gets a slot in t(f | e); each sentence pair's |f| x |e| table
+  // of slots is laid out once, so the EM iterations are array operations.
+  std::unordered_map<uint64_t, int32_t> slot_of;
+  std::vector<int32_t> slot_e;                 // the source word of each slot
+  std::vector<int32_t> table;                  // per pair, per target word, per source word: a slot (-1: none)
+  std::vector<size_t> table_start(pairs.size() + 1, 0);
+  for (size_t i = 0; i < pairs.size(); ++i) {
+    table_start[i] = table.size();
     for (int32_t f : f_sent[i])
-      if (f >= 0)
-        for (int32_t e : e_sent[i])
-          if (e >= 0) t.emplace(key(e, f), 1.0f);
+      for (int32_t e : e_sent[i]) {
+        if (f < 0 || e < 0) {
+          table.push_back(-1);
+          continue;
+        }
+        auto [it, fresh] = slot_of.emplace(key(e, f), static_cast<int32_t>(slot_e.size()));
+        if (fresh) slot_e.push_back(e);
+        table.push_back(it->second);
+      }
+  }
+  table_start[pairs.size()] = table.size();
+  std::vector<float> t(slot_e.size(), 1.0f);  // uniform to start
+  std::vector<double> count(slot_e.size()), total(src_ids.size() + 1);
   for (int it = 0; it < iterations; ++it) {
-    std::unordered_map<uint64_t, float> count;
-    count.reserve(t.size());
-    std::vector<double> total(src_ids.size() + 1, 0.0);
+    std::fill(count.begin(), count.end(), 0.0);
+    std::fill(total.begin(), total.end(), 0.0);
     for (size_t i = 0; i < pairs.size(); ++i) {
-      for (int32_t f : f_sent[i]) {
-        if (f < 0) continue;
+      const size_t ne = e_sent[i].size();
+      for (size_t j = 0; j < f_sent[i].size(); ++j) {
+        const int32_t* row = &table[table_start[i] + j * ne];
         double z = 0;
-        for (int32_t e : e_sent[i])
-          if (e >= 0) z += t[key(e, f)];
-        for (int32_t e : e_sent[i]) {
-          if (e < 0) continue;
-          const double c = t[key(e, f)] / z;
-          count[key(e, f)] += static_cast<float>(c);
-          total[e] += c;
+        for (size_t k = 0; k < ne; ++k)
+          if (row[k] >= 0) z += t[row[k]];
+        if (z <= 0) continue;
+        for (size_t k = 0; k < ne; ++k) {
+          if (row[k] < 0) continue;
+          const double c = t[row[k]] / z;
+          count[row[k]] += c;
+          total[slot_e[row[k]]] += c;
         }
       }
     }
-    for (auto& [k, v] : t) v = static_cast<float>(count[k] / total[k >> 32]);
+    for (size_t k = 0; k < t.size(); ++k) t[k] = static_cast<float>(count[k] / total[slot_e[k]]);
   }
   // Viterbi alignment of each target word; count (source, target) links.
   std::map<std::pair<int32_t, int32_t>, int64_t> links;
   for (size_t i = 0; i < pairs.size(); ++i) {
-    for (int32_t f : f_sent[i]) {
-      if (f < 0) continue;
+    const size_t ne = e_sent[i].size();
+    for (size_t j = 0; j < f_sent[i].size(); ++j) {
+      const int32_t* row = &table[table_start[i] + j * ne];
       int32_t best = -1;
       float best_p = -1;
-      for (int32_t e : e_sent[i]) {
-        if (e < 0) continue;
-        const float p = t[key(e, f)];
-        if (p > best_p) {
-          best_p = p;
-          best = e;
+      for (size_t k = 0; k < ne; ++k) {
+        if (row[k] >= 0 && t[row[k]] > best_p) {
+          best_p = t[row[k]];
+          best = e_sent[i][k];
         }
       }
-      if (best > 0) ++links[{best, f}];
+      if (best > 0) ++links[{best, f_sent[i][j]}];
     }
   }
   WordDictionary d;

@@ -1,8 +1,8 @@
 // The word-by-word baseline: each source word's most frequently aligned target word,
 // learnt from the training pairs. Words are sacreBLEU 13a tokens; alignments are the
 // Viterbi alignments of IBM Model 1 (Brown et al. 1993) after a few EM iterations (the
-// 5,000 most frequent words on each side take part; others stay unaligned). A word not
-// in the dictionary is copied.
+// 5,000 most frequent words on each side and the first 50 words of a sentence take part;
+// others stay unaligned). A word not in the dictionary is copied.
 #pragma once
 
 #include <string>

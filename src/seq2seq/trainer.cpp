@@ -175,8 +175,6 @@ Result<TrainResult> train(const TrainSpec& spec) {
   NullTrainMonitor null_monitor;
   TrainMonitor& monitor = spec.monitor ? *spec.monitor : null_monitor;
   const Settings s = read_settings(spec.options);
-  const auto started = Clock::now();
-  auto minutes = [&] { return std::chrono::duration<double>(Clock::now() - started).count() / 60.0; };
   monitor.progress({"load"});
 
   MAAS_ASSIGN_OR_RETURN(ParallelText text, read_parallel_text(spec.data_path, s.columns));
@@ -244,6 +242,9 @@ Result<TrainResult> train(const TrainSpec& spec) {
   int64_t step = 0, tokens_done = 0, epochs_run = 0;
   double train_seconds = 0, last_train_loss = NAN;
   bool out_of_time = false;
+  // max_minutes bounds the optimisation: the clock starts at the first step.
+  const auto started = Clock::now();
+  auto minutes = [&] { return std::chrono::duration<double>(Clock::now() - started).count() / 60.0; };
   auto last_report = Clock::now();
   for (int64_t epoch = 1; epoch <= s.epochs && !out_of_time; ++epoch) {
     LossSum epoch_loss;
