@@ -82,6 +82,42 @@ TEST(Seq2seqServer, TranslatesThroughTheRegistry) {
   EXPECT_EQ(post(cli, {{"model", "numbers"}, {"input", json::array()}}, 400)["error"]["param"], "input");
   EXPECT_EQ(post(cli, {{"model", "numbers"}, {"input", {"one", 2}}}, 400)["error"]["param"], "input");
   post(cli, {{"model", "nope"}, {"input", "one"}}, 404);
+
+  // The alignment as the model's explanation.
+  auto explained = cli.Post("/v1/explanations", json({{"model", "numbers"}, {"input", "seven eight"}}).dump(),
+                            "application/json");
+  ASSERT_TRUE(explained);
+  ASSERT_EQ(explained->status, 200) << explained->body;
+  const json e = json::parse(explained->body);
+  EXPECT_EQ(e["data"]["translation"], "sept huit");
+  EXPECT_EQ(e["data"]["alignment"].size(), e["data"]["target_tokens"].size());
+  auto bad_explain = cli.Post("/v1/explanations", json({{"model", "numbers"}, {"text", "seven"}}).dump(),
+                              "application/json");
+  ASSERT_TRUE(bad_explain);
+  EXPECT_EQ(bad_explain->status, 400) << bad_explain->body;
+}
+
+// `maas train seq2seq` with flags generated from the family's options.
+TEST(Seq2seqServer, TrainsFromTheCommandLine) {
+  TempDir dir;
+  write_tsv(dir.file("numbers.tsv"), number_pairs(200, 7));  // no header: columns by index
+  const std::vector<std::string> common = {"train", "seq2seq", "--data", dir.file("numbers.tsv"), "--name", "n",
+                                           "--data-dir", dir.file("data"), "--src-col", "1", "--tgt-col", "2",
+                                           "--vocab", "48", "--hidden", "16", "--dim", "8", "--threads", "1"};
+  std::vector<std::string> args = common;
+  for (const char* a : {"--epochs", "2", "--batch", "32", "--bleu-samples", "10", "--json"}) args.push_back(a);
+  const auto trained = run_maas(args);
+  ASSERT_EQ(trained.exit_code, 0) << trained.err;
+  const json out = json::parse(trained.out.substr(trained.out.find('{')), nullptr, false);
+  ASSERT_TRUE(out.is_object()) << trained.out;
+  EXPECT_EQ(out["version"], 1) << trained.out;
+  EXPECT_EQ(out["metrics"]["epochs"], 2) << trained.out;
+
+  std::vector<std::string> bad = common;
+  for (const char* a : {"--vocab-type", "words"}) bad.push_back(a);
+  const auto refused = run_maas(bad);
+  EXPECT_NE(refused.exit_code, 0);
+  EXPECT_NE(refused.err.find("vocab"), std::string::npos) << refused.err;
 }
 
 }  // namespace
