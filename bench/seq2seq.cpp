@@ -9,6 +9,8 @@
 //       CLIENTS threads each translating REQUESTS sentences of TEST.tsv one at a time
 //       through the loaded model (the Translator behind /v1/translations, no HTTP):
 //       p50/p90 latency per sentence and sentences/s.
+//   bench_seq2seq show MODEL.gguf TEST.tsv [N]
+//       the first N translations next to their references.
 #include <sys/resource.h>
 
 #include <algorithm>
@@ -133,6 +135,17 @@ int main(int argc, char** argv) {
                               {"sentences_per_second", static_cast<double>(all.size()) / wall}})
                             .dump(2)
                             .c_str());
+    return 0;
+  }
+  if (cmd == "show") {  // bench_seq2seq show MODEL TEST.tsv N: the first N translations
+    Result<seq2seq::ParallelText> text = seq2seq::read_parallel_text(argv[3], {"2", "3", "no"});
+    if (!text.is_ok()) return fail(text.status());
+    TranslateRequest r;
+    for (int i = 0; i < (argc > 4 ? std::atoi(argv[4]) : 5); ++i) r.inputs.push_back(text->pairs[i].first);
+    Result<std::vector<TranslationResult>> t = (*model)->as<Translator>()->translate(r);
+    if (!t.is_ok()) return fail(t.status());
+    for (size_t i = 0; i < t->size(); ++i)
+      std::printf("%s\n  -> %s\n  ref %s\n", r.inputs[i].c_str(), (*t)[i].text.c_str(), text->pairs[i].second.c_str());
     return 0;
   }
   std::fprintf(stderr, "unknown command %s\n", cmd.c_str());
