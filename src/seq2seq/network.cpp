@@ -475,4 +475,12 @@ LossSum batch_loss(const Layout& l, const float* p, const Batch& batch, tensor::
   return batch_loss(l, p, batch, ws, pool);
 }
 
+LossSum training_loss(const Layout& l, const float* p, const Batch& batch, const TrainSettings& settings,
+                      tensor::ThreadPool* pool) {
+  Workspace ws;
+  Workspace::Impl& w = ws.impl();
+  run_encoder(l, p, batch.src, batch.src_len, batch.rows, batch.src_steps, &settings, w.encoder, pool);
+  return run_decoder(l, p, batch, w.encoder.enc, &settings, w.decoder, pool);
+}
+
 }  // namespace maas::seq2seq

@@ -89,5 +89,9 @@ LossSum batch_loss(const Layout& l, const float* p, const Batch& batch, Workspac
 LossSum forward_backward(const Layout& l, const float* p, float* g, const Batch& batch, const TrainSettings& settings,
                          tensor::ThreadPool* pool);
 LossSum batch_loss(const Layout& l, const float* p, const Batch& batch, tensor::ThreadPool* pool);
+// The loss forward_backward differentiates, with the same dropout masks and sampling
+// coins (for checking gradients with dropout on).
+LossSum training_loss(const Layout& l, const float* p, const Batch& batch, const TrainSettings& settings,
+                      tensor::ThreadPool* pool);
 
 }  // namespace maas::seq2seq

@@ -174,5 +174,43 @@ TEST(Seq2seqGradients, NetworkLoss) {
   EXPECT_NEAR(dot(g, v), numeric, 1e-2 * std::abs(numeric) + 1e-3);
 }
 
+// With dropout and scheduled sampling on: the gradient of the loss with the same masks
+// and coins (a random direction through all weights).
+TEST(Seq2seqGradients, NetworkLossWithDropoutAndSampling) {
+  Hparams hp;
+  hp.src_vocab = 7;
+  hp.tgt_vocab = 6;
+  hp.embed = 4;
+  hp.hidden = 5;
+  hp.layers = 2;
+  const Layout l = Layout::make(hp);
+  const std::vector<float> p = init_weights(l, 4);
+  const std::vector<int32_t> s1 = {4, 5, 6, 4}, s2 = {5, 6}, t1 = {4, 5, 5}, t2 = {5, 4};
+  const Batch batch = make_batch({&s1, &s2}, {&t1, &t2});
+  TrainSettings settings;
+  settings.dropout = 0.3f;
+  settings.teacher_forcing = 0.5f;
+  settings.seed = 11;
+  settings.counter = 3;
+  std::vector<float> g(p.size(), 0.0f);
+  const LossSum ls = forward_backward(l, p.data(), g.data(), batch, settings, nullptr);
+  auto loss_at = [&](const std::vector<float>& w) {
+    const LossSum s = training_loss(l, w.data(), batch, settings, nullptr);
+    return s.nll / static_cast<double>(s.tokens);
+  };
+  EXPECT_NEAR(ls.nll / ls.tokens, loss_at(p), 1e-6);
+  EXPECT_NE(ls.nll, batch_loss(l, p.data(), batch, nullptr).nll);  // the masks do change the loss
+  std::mt19937 rng(6);
+  const std::vector<float> v = random_vector(p.size(), rng, 1.0f);
+  const double eps = 1e-3;
+  std::vector<float> plus = p, minus = p;
+  for (size_t i = 0; i < p.size(); ++i) {
+    plus[i] += static_cast<float>(eps) * v[i];
+    minus[i] -= static_cast<float>(eps) * v[i];
+  }
+  const double numeric = (loss_at(plus) - loss_at(minus)) / (2 * eps);
+  EXPECT_NEAR(dot(g, v), numeric, 1e-2 * std::abs(numeric) + 1e-3);
+}
+
 }  // namespace
 }  // namespace maas::seq2seq
