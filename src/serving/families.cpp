@@ -3,6 +3,7 @@
 #include "llm/family/llm_family.h"
 #include "text/textclf/textclf_family.h"
 #include "seq2seq/seq2seq_family.h"
+#include "text/word2vec/family.h"
 
 namespace maas::serving {
 
@@ -10,6 +11,7 @@ void register_families(FamilyTable& table) {
   table.add(llm::make_llm_family());
   table.add(text::make_textclf_family());
   table.add(seq2seq::make_seq2seq_family());
+  table.add(text::word2vec::make_word2vec_family());
 }
 
 }  // namespace maas::serving

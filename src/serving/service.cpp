@@ -23,6 +23,7 @@
 #include "serving/shadow_runner.h"
 #include "serving/routes/model_list_routes.h"
 #include "serving/routes/translations_routes.h"
+#include "serving/routes/similar_words_routes.h"
 #include "serving/openai/chat.h"
 #include "serving/openai/completions.h"
 #include "serving/openai/embeddings.h"
@@ -148,6 +149,7 @@ Status Service::start() {
   openai::add_completions_route(router, *st->ctx, {options_.request_timeout_seconds});
   openai::add_chat_route(router, *st->ctx, {options_.request_timeout_seconds});
   openai::add_embeddings_route(router, *st->ctx);
+  add_similar_words_route(router, *st->ctx);
   openai::add_tokenize_routes(router, *st->ctx);
   add_capability_routes(router, *st->ctx);
   add_family_routes(router, *st->ctx);
