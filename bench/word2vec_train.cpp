@@ -4,6 +4,7 @@
 // Usage: bench_word2vec_train CORPUS [--mode skipgram|cbow] [--dim N] [--window N]
 //        [--negative N] [--epochs N] [--min-count N] [--sample X] [--lr X] [--threads N]
 //        [--seed N] [--eval QUESTIONS] [--neighbours WORD] [--out FILE.vec]
+//    or: bench_word2vec_train --vectors FILE.vec --eval QUESTIONS   (e.g. fastText's output)
 #include <cstdio>
 #include <cstdlib>
 #include <string>
@@ -38,6 +39,16 @@ int main(int argc, char** argv) {
   if (argc < 2) {
     std::fprintf(stderr, "usage: %s CORPUS [options]\n", argv[0]);
     return 2;
+  }
+  if (std::string(argv[1]) == "--vectors" && argc == 5 && std::string(argv[3]) == "--eval") {
+    Result<WordVectors> v = read_text_vectors(argv[2], true);
+    Result<Metrics> m = v.is_ok() ? evaluate_file(UnitVectors(*v), argv[4]) : Result<Metrics>(v.status());
+    if (!m.is_ok()) {
+      std::fprintf(stderr, "%s\n", m.status().message().c_str());
+      return 1;
+    }
+    std::printf("eval %s\n", m->values.dump().c_str());
+    return 0;
   }
   TrainConfig c;
   int64_t min_count = 5;
