@@ -52,7 +52,6 @@ int main(int argc, char** argv) {
   }
   TrainConfig c;
   int64_t min_count = 5;
-  bool lr_given = false;
   std::string eval, neighbour_word, out;
   for (int i = 2; i + 1 < argc; i += 2) {
     const std::string k = argv[i], v = argv[i + 1];
@@ -63,7 +62,7 @@ int main(int argc, char** argv) {
     else if (k == "--epochs") c.epochs = std::atoll(v.c_str());
     else if (k == "--min-count") min_count = std::atoll(v.c_str());
     else if (k == "--sample") c.sample = std::atof(v.c_str());
-    else if (k == "--lr") c.lr = std::atof(v.c_str()), lr_given = true;
+    else if (k == "--lr") c.lr = std::atof(v.c_str());
     else if (k == "--threads") c.threads = std::atoll(v.c_str());
     else if (k == "--seed") c.seed = std::strtoull(v.c_str(), nullptr, 10);
     else if (k == "--eval") eval = v;
@@ -74,7 +73,6 @@ int main(int argc, char** argv) {
       return 2;
     }
   }
-  if (!lr_given) c.lr = c.cbow ? 0.05 : 0.025;
   Result<Corpus> corpus = read_corpus(argv[1], TokenizeRules{}, min_count);
   if (!corpus.is_ok()) {
     std::fprintf(stderr, "%s\n", corpus.status().message().c_str());

@@ -6,8 +6,7 @@
 # (as each tool reports it; corpus words x epochs / wall / threads; and words x epochs
 # per CPU-second, which a busy machine disturbs least) and the analogy accuracy of both
 # models on bench/word2vec_sotu_analogies.txt (evaluated by maas's evaluator, 3CosAdd
-# over the whole vocabulary). Each tool's default learning rate (fastText 0.05; maas
-# 0.025 skip-gram, 0.05 CBOW).
+# over the whole vocabulary). Both with their default learning rate, 0.05.
 # Usage: bench/word2vec_vs_fasttext.sh [BUILD_DIR]   (needs `apt install fasttext`;
 #        build the tool first: cmake --build build --target bench_word2vec_train)
 set -euo pipefail

@@ -195,7 +195,7 @@ TEST(Word2vecTrain, TheFamilyTrainsToAGgufFileAndEvaluatesIt) {
   Result<TrainResult> r = family->train(spec);
   ASSERT_TRUE(r.is_ok()) << r.status().message();
   EXPECT_EQ(r->format, "gguf");
-  EXPECT_EQ(r->params["lr"], 0.05);  // CBOW's default
+  EXPECT_EQ(r->params["lr"], 0.05);  // the default
   EXPECT_GT(r->metrics["words_per_second_per_thread"].get<double>(), 0);
   EXPECT_NE(std::find(monitor.phases.begin(), monitor.phases.end(), "train"), monitor.phases.end());
 

@@ -29,7 +29,7 @@ TrainConfig config_from(const json& o) {
   c.negative = o.at("negative").get<int64_t>();
   c.epochs = o.at("epochs").get<int64_t>();
   c.sample = o.at("sample").get<double>();
-  c.lr = o.contains("lr") && !o["lr"].is_null() ? o["lr"].get<double>() : (c.cbow ? 0.05 : 0.025);
+  c.lr = o.at("lr").get<double>();
   const int64_t threads = o.at("threads").get<int64_t>();
   c.threads = threads > 0 ? threads : std::max<int64_t>(1, std::thread::hardware_concurrency());
   c.seed = static_cast<uint64_t>(o.at("seed").get<int64_t>());
@@ -82,7 +82,7 @@ class Word2vecFamily final : public ModelFamily {
         {"epochs", OptionType::kInt, 5, "passes over the corpus", {}, false, 1, 1000},
         {"min_count", OptionType::kInt, 5, "ignore words seen fewer times", {}, false, 1, 1e12},
         {"sample", OptionType::kFloat, 1e-3, "subsampling threshold of frequent words (0: none)", {}, false, 0, 1},
-        {"lr", OptionType::kFloat, json(), "initial learning rate, decaying linearly to 0 (default 0.025 skipgram, 0.05 cbow)", {}, false, 1e-6, 10},
+        {"lr", OptionType::kFloat, 0.05, "initial learning rate, decaying linearly to 0", {}, false, 1e-6, 10},
         {"threads", OptionType::kInt, 0, "training threads, Hogwild (0: all cores; 1 with a seed: deterministic)", {}, false, 0, 256},
         {"seed", OptionType::kInt, 1, "random seed", {}, false, 0, 9.0e15},
         {"split", OptionType::kString, "letters", "letters: words are runs of letters; whitespace: split on whitespace only", {"letters", "whitespace"}},
