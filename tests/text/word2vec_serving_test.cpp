@@ -8,7 +8,6 @@
 
 #include "core/files.h"
 #include "helpers/server_process.h"
-#include "text/word2vec/family.h"
 #include "text/word2vec/formats.h"
 #include "text/word2vec/neighbours.h"
 
@@ -29,20 +28,21 @@ class Word2vecServing : public ::testing::Test {
   static void SetUpTestSuite() {
     dir_ = new TempDir;
     ASSERT_EQ(maas({"models", "import", kHamlet, "--name", "hamlet"}).exit_code, 0);
-    // A small trained model (GGUF, with counts) for SIF weighting.
+    // A small model trained by `maas train word2vec` (GGUF, with counts) for SIF weighting.
     Result<std::string> sotu = read_file(kSotu);
     ASSERT_TRUE(sotu.is_ok());
     {
       std::ofstream(dir_->file("corpus.txt")) << sotu->substr(0, 300000);
     }
-    auto family = make_word2vec_family();
-    Result<json> options =
-        resolve_options(family->train_options(), {{"mode", "cbow"}, {"dim", 16}, {"epochs", 1}, {"threads", 1}});
-    ASSERT_TRUE(options.is_ok());
-    NullTrainMonitor monitor;
-    ASSERT_TRUE(family->train(TrainSpec{dir_->file("corpus.txt"), *options, dir_->file("sotu.gguf"), &monitor}).is_ok());
-    CommandResult imported = maas({"models", "import", dir_->file("sotu.gguf"), "--name", "sotu"});
-    ASSERT_EQ(imported.exit_code, 0) << imported.err;
+    CommandResult trained = maas({"train", "word2vec", "--data", dir_->file("corpus.txt"), "--name", "sotu", "--mode",
+                                  "cbow", "--dim", "16", "--epochs", "1", "--threads", "1", "--json"});
+    ASSERT_EQ(trained.exit_code, 0) << trained.err;
+    json report = json::parse(trained.out.substr(trained.out.rfind("\n{") == std::string::npos ? 0 : trained.out.rfind("\n{") + 1),
+                              nullptr, false);
+    EXPECT_EQ(report["model"], "sotu") << trained.out;
+    EXPECT_TRUE(report["metrics"].contains("words_per_second_per_thread")) << trained.out;
+    CommandResult bad_option = maas({"train", "word2vec", "--data", dir_->file("corpus.txt"), "--name", "x", "--mode", "glove"});
+    EXPECT_NE(bad_option.exit_code, 0);
     server_ = new ServerProcess(dir_->path());
   }
   static void TearDownTestSuite() {
