@@ -2,6 +2,7 @@
 // vectors (and of a trained GGUF model), then /v1/embeddings and /v1/similar-words on
 // a real server process, with their errors; `maas models evaluate` on word pairs.
 #include <fstream>
+#include <map>
 
 #include <gtest/gtest.h>
 #include <httplib.h>
@@ -54,11 +55,12 @@ class Word2vecServing : public ::testing::Test {
     args.push_back(dir_->path());
     return run_maas(args);
   }
-  static std::pair<int, json> post(const std::string& path, const json& body) {
+  static std::pair<int, json> post(const std::string& path, const json& body, std::string* version = nullptr) {
     httplib::Client cli("127.0.0.1", server_->port());
     cli.set_read_timeout(60);
     auto res = cli.Post(path, body.dump(), "application/json");
     if (!res) return {0, json()};
+    if (version) *version = res->get_header_value("X-Maas-Model-Version");
     return {res->status, json::parse(res->body, nullptr, false)};
   }
   static TempDir* dir_;
@@ -182,6 +184,44 @@ TEST_F(Word2vecServing, EvaluatesWordPairs) {
   std::ofstream(dir_->file("pairs.txt")) << "king queen 8\nlord lady 7\nfather mother 8\nking sword 2\nnight day 5\n";
   CommandResult r = maas({"models", "evaluate", "hamlet:1", "--data", dir_->file("pairs.txt"), "--json"});
   EXPECT_NE(r.out.find("\"spearman\""), std::string::npos) << r.out << r.err;
+}
+
+TEST_F(Word2vecServing, TrafficSplitsBetweenTwoVersions) {
+  // Version 2 of "words" is the same vectors in the binary format.
+  Result<WordVectors> v = read_text_vectors(kHamlet, true);
+  ASSERT_TRUE(v.is_ok());
+  ASSERT_TRUE(write_binary_vectors(*v, dir_->file("hamlet.bin")).is_ok());
+  auto [s1, v1] = post("/admin/v1/models", {{"path", kHamlet}, {"name", "words"}});
+  ASSERT_EQ(s1, 201) << v1.dump();
+  auto [s2, v2] = post("/admin/v1/models", {{"path", dir_->file("hamlet.bin")}, {"name", "words"}});
+  ASSERT_EQ(s2, 201) << v2.dump();
+  EXPECT_EQ(v2["version"], 2);
+  for (int version : {1, 2}) {
+    const std::string base = "/admin/v1/models/words/versions/" + std::to_string(version);
+    for (const char* stage : {"testing", "staging"}) ASSERT_EQ(post(base + "/transition", {{"to", stage}, {"reason", "test"}}).first, 200);
+    ASSERT_EQ(post(base + "/promote", {{"reason", "test"}}).first, 200);
+  }
+  httplib::Client cli("127.0.0.1", server_->port());
+  json traffic = {{"traffic", {{{"version", 1}, {"weight", 0.5}}, {{"version", 2}, {"weight", 0.5}}}}, {"reason", "canary"}};
+  auto put = cli.Put("/admin/v1/models/words/traffic", traffic.dump(), "application/json");
+  ASSERT_TRUE(put);
+  ASSERT_EQ(put->status, 200) << put->body;
+  std::map<std::string, int> seen;
+  json first_answer;
+  for (int u = 0; u < 30; ++u) {
+    const std::string user = "user-" + std::to_string(u);
+    std::string version, again;
+    auto [status, body] = post("/v1/similar-words", {{"model", "words"}, {"word", "king"}, {"k", 3}, {"user", user}}, &version);
+    ASSERT_EQ(status, 200) << body.dump();
+    post("/v1/similar-words", {{"model", "words"}, {"word", "king"}, {"k", 3}, {"user", user}}, &again);
+    EXPECT_EQ(again, version) << user;  // sticky per user
+    ++seen[version];
+    if (first_answer.is_null()) first_answer = body["data"];
+    EXPECT_EQ(body["data"], first_answer);  // both versions hold the same vectors
+  }
+  EXPECT_GT(seen["words:1"], 0);
+  EXPECT_GT(seen["words:2"], 0);
+  EXPECT_EQ(seen["words:1"] + seen["words:2"], 30);
 }
 
 }  // namespace
