@@ -113,6 +113,7 @@ TEST(Word2vecFormats, SniffsOnlyWordVectorFiles) {
   EXPECT_EQ(sniff_format("", "llama"), std::nullopt);
   EXPECT_EQ(sniff_format("The war of 1812 was fought\nby many\n", ""), std::nullopt);
   EXPECT_EQ(sniff_format("a,b,c\n1,2,3\n", ""), std::nullopt);
+  EXPECT_EQ(sniff_format("LINEAR1 5 0\n", ""), std::nullopt);  // integers only: not GloVe vectors
   EXPECT_EQ(sniff_format("GGUF\x03", ""), std::nullopt);
   EXPECT_EQ(sniff_format("2 3\nx 1 2 3\ny 1 2 3\n", ""), VectorFormat::kWord2vecText);
   // fastText .vec: the same format, values with a trailing space.

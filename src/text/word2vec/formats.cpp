@@ -35,11 +35,14 @@ bool looks_like_text(std::string_view s) {
   return true;
 }
 
-// "word v1 v2 ..." with at least two values, all numbers; returns the value count.
+// "word v1 v2 ..." with at least two values, all numbers, one of them written with a
+// fraction or exponent (so "NAME 5 0" in another family's text file is not taken for
+// vectors); returns the value count.
 int64_t glove_values(std::string_view line) {
   while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.remove_suffix(1);
   size_t sp = line.find(' ');
   if (sp == 0 || sp == std::string_view::npos) return 0;
+  if (line.substr(sp).find_first_of(".eE") == std::string_view::npos) return 0;
   int64_t n = 0;
   size_t i = sp;
   while (i < line.size()) {
