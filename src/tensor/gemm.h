@@ -1,8 +1,11 @@
 // Dense float matrix products for training and for the trained families' inference:
 // C = alpha * op(A) op(B) + beta * C, row-major, op(X) = X or X^T. The hot loop of
 // every forward and backward pass (a layer's forward is X W^T, its backward dX = dY W
-// and dW = dY^T X), split over the pool by blocks of C; results do not depend on the
-// thread count (each element of C is summed in the same order by one thread).
+// and dW = dY^T X). op(A) and op(B) are packed into panels and multiplied by a register-
+// tiled micro-kernel of the active ISA (tensor/kernels/gemm_*.cpp: AVX-512, AVX2+FMA,
+// scalar; MAAS_KERNELS picks), split over the pool by blocks of C. Results do not depend
+// on the thread count or on m (each element of C is summed in the same order by one
+// thread), so a row's product is the same alone or in a batch.
 #pragma once
 
 #include <cstdint>
