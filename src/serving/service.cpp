@@ -24,6 +24,7 @@
 #include "serving/routes/model_list_routes.h"
 #include "serving/routes/translations_routes.h"
 #include "serving/routes/similar_words_routes.h"
+#include "serving/routes/predictor_routes.h"
 #include "serving/openai/chat.h"
 #include "serving/openai/completions.h"
 #include "serving/openai/embeddings.h"
@@ -136,12 +137,13 @@ Status Service::start() {
   router.get("/admin/v1/models/{name}/rollout", [st](HttpRequest& req) {
     return HttpResponse::json(st->monitor->report(req.param("name")));
   }).admin = true;
-  add_health_routes(router, [st] {
+  auto readiness = [st] {
     Readiness r;
     st->models->all_pinned_ready(&r.waiting_for);
     r.ready = r.waiting_for.empty();
     return r;
-  });
+  };
+  add_health_routes(router, readiness);
   add_model_list_routes(router, *st->ctx);
   add_admin_routes(router, *st->ctx);
   add_evaluation_routes(router, *st->ctx);
@@ -150,6 +152,7 @@ Status Service::start() {
   openai::add_chat_route(router, *st->ctx, {options_.request_timeout_seconds});
   openai::add_embeddings_route(router, *st->ctx);
   add_similar_words_route(router, *st->ctx);
+  add_predictor_routes(router, *st->ctx, readiness);
   openai::add_tokenize_routes(router, *st->ctx);
   add_capability_routes(router, *st->ctx);
   add_family_routes(router, *st->ctx);
