@@ -12,19 +12,19 @@ shift || true
 out=$(mktemp)
 for r in $(seq "$ROUNDS"); do
   build/bench_mlp_train "$@" | tee -a "$out"
-  python3 bench/mlp_torch.py "$@" | tee -a "$out"
+  /usr/bin/python3 bench/mlp_torch.py "$@" | tee -a "$out"
 done
-python3 - "$out" <<'PY'
+/usr/bin/python3 - "$out" <<'PY'
 import json, statistics, sys
 runs = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
 maas = [r for r in runs if r["impl"] == "maas"]
 torch = [r for r in runs if r["impl"] != "maas"]
 def med(rs, k): return statistics.median(r[k] for r in rs)
-m, t = med(maas, "samples_per_second"), med(torch, "samples_per_second")
-print(f"maas ({maas[0]['kernels']}, {maas[0]['threads']} threads): {m:,.0f} samples/s, "
-      f"median epoch {med(maas, 'median_epoch_seconds'):.3f} s, test accuracy {[r['test_accuracy'] for r in maas]}")
-print(f"{torch[0]['impl']}: {t:,.0f} samples/s, median epoch {med(torch, 'median_epoch_seconds'):.3f} s, "
-      f"test accuracy {[r['test_accuracy'] for r in torch]}")
-print(f"ratio maas / torch: {m / t:.2f}x")
+for name, rs in (("maas " + maas[0]["kernels"], maas), (torch[0]["impl"], torch)):
+    print(f"{name}, {rs[0]['threads']} threads: {med(rs, 'samples_per_second'):,.0f} samples/s (wall), "
+          f"{med(rs, 'samples_per_cpu_second'):,.0f} samples per CPU-second, "
+          f"median epoch {med(rs, 'median_epoch_seconds'):.3f} s, test accuracy {[r['test_accuracy'] for r in rs]}")
+for k in ("samples_per_second", "samples_per_cpu_second"):
+    print(f"ratio maas / torch, {k}: {med(maas, k) / med(torch, k):.2f}x")
 PY
 rm -f "$out"

@@ -53,13 +53,18 @@ Result<IdxData> read_idx(const std::string& images_path, const std::string& labe
     s.target = "label";
     std::set<int> seen(lb, lb + n);
     for (int l : seen) s.labels.push_back(std::to_string(l));
+    // Per-pixel mean and deviation, accumulated row by row (the file's order).
+    std::vector<double> sum(size_t(pixels), 0.0), sq(size_t(pixels), 0.0);
+    for (int64_t r = 0; r < n; ++r)
+      for (int64_t p = 0; p < pixels; ++p) {
+        const double v = px[r * pixels + p];
+        sum[p] += v;
+        sq[p] += v * v;
+      }
     for (int64_t p = 0; p < pixels; ++p) {
-      double sum = 0, sq = 0;
-      for (int64_t r = 0; r < n; ++r) sum += px[r * pixels + p];
-      const double mean = sum / double(n);
-      for (int64_t r = 0; r < n; ++r) sq += (px[r * pixels + p] - mean) * (px[r * pixels + p] - mean);
-      const double sd = std::sqrt(sq / double(n));
-      s.columns.push_back(Column{"p" + std::to_string(p), false, mean, sd > 0 ? sd : 1.0, {}});
+      const double mean = sum[p] / double(n);
+      const double sd = std::sqrt(std::max(0.0, sq[p] / double(n) - mean * mean));
+      s.columns.push_back(Column{"p" + std::to_string(p), false, mean, sd > 1e-12 ? sd : 1.0, {}});
     }
     s.baseline.assign(size_t(pixels), 0.0f);
   }

@@ -4,6 +4,7 @@
 #include <thread>
 
 #include "llm/gguf/gguf.h"
+#include "nn/idx.h"
 #include "nn/metrics.h"
 #include "nn/mlp_model.h"
 #include "nn/trainer.h"
@@ -75,10 +76,13 @@ class MlpFamily final : public ModelFamily {
   Result<Metrics> evaluate(LoadedModel& loaded, const EvalSpec& spec) const override {
     auto* m = dynamic_cast<MlpModel*>(&loaded);
     if (!m) return invalid_argument("not an mlp model");
-    MAAS_ASSIGN_OR_RETURN(Table table, read_table(spec.data_path));
-    MAAS_ASSIGN_OR_RETURN(Encoded data, encode_table(m->schema(), table));
+    MAAS_ASSIGN_OR_RETURN(Encoded data, read_rows(spec.data_path, spec.options, m->schema()));
     const std::vector<float> out = predict(m->network(), data.x.data(), data.rows, nullptr);
     return metrics_of(m->schema(), data, out);
+  }
+
+  OptionSpecs eval_options() const override {
+    return {{"labels", OptionType::kPath, nullptr, "IDX labels file when the data is an IDX images file"}};
   }
 
   OptionSpecs train_options() const override {
@@ -101,6 +105,7 @@ class MlpFamily final : public ModelFamily {
         {"init", T::kString, "auto", "weight init (auto: He for relu, Xavier otherwise)", {"auto", "xavier", "he"}},
         {"seed", T::kInt, 1, "random seed (init, shuffling, validation split)", {}, false, 0, 1e15},
         {"threads", T::kInt, 0, "threads (0: all cores)", {}, false, 0, 1024},
+        {"labels", T::kPath, nullptr, "IDX labels file: the data file is then an IDX images file (MNIST format)"},
     };
   }
 
@@ -111,12 +116,24 @@ class MlpFamily final : public ModelFamily {
     TrainProgress loading;
     loading.phase = "load";
     monitor.progress(loading);
-    MAAS_ASSIGN_OR_RETURN(Table table, read_table(spec.data_path));
     const std::string task_opt = o.at("task").get<std::string>();
     std::optional<Task> task;
     if (task_opt != "auto") task = task_opt == "classify" ? Task::kClassify : Task::kRegress;
-    MAAS_ASSIGN_OR_RETURN(Schema schema, build_schema(table, o.at("target").get<std::string>(), task));
-    MAAS_ASSIGN_OR_RETURN(Encoded all, encode_table(schema, table));
+    Schema schema;
+    Encoded all;
+    std::string format;
+    if (o.contains("labels")) {  // an IDX pair: images in data_path
+      if (task == Task::kRegress) return invalid_argument("IDX images are classified, not regressed").with_field("options.task");
+      MAAS_ASSIGN_OR_RETURN(IdxData idx, read_idx(spec.data_path, o.at("labels").get<std::string>()));
+      schema = std::move(idx.schema);
+      all = std::move(idx.rows);
+      format = "idx";
+    } else {
+      MAAS_ASSIGN_OR_RETURN(Table table, read_table(spec.data_path));
+      MAAS_ASSIGN_OR_RETURN(schema, build_schema(table, o.at("target").get<std::string>(), task));
+      MAAS_ASSIGN_OR_RETURN(all, encode_table(schema, table));
+      format = table_format_name(table.format);
+    }
     MAAS_ASSIGN_OR_RETURN(FitConfig config, fit_config(o, schema.task));
     Encoded train, val;
     const double fraction = o.at("validation").get<double>();
@@ -125,7 +142,7 @@ class MlpFamily final : public ModelFamily {
     else
       train = all;
     monitor.log(fmt::format("{} rows ({} format), {} inputs -> {} features, task {}, {} training / {} validation",
-                            all.rows, table_format_name(table.format), schema.columns.size(), schema.features(),
+                            all.rows, format, schema.columns.size(), schema.features(),
                             task_name(schema.task), train.rows, val.rows));
     tensor::ThreadPool pool(thread_count(o.at("threads").get<int64_t>()));
     MAAS_ASSIGN_OR_RETURN(FitResult fit_result, fit(train, val, config, monitor, &pool));
@@ -155,6 +172,16 @@ class MlpFamily final : public ModelFamily {
   }
 
  private:
+  // Held-out rows under the model's schema: a table, or an IDX pair (option "labels").
+  static Result<Encoded> read_rows(const std::string& path, const json& options, const Schema& schema) {
+    if (options.contains("labels") && !options["labels"].is_null()) {
+      MAAS_ASSIGN_OR_RETURN(IdxData idx, read_idx(path, options["labels"].get<std::string>(), &schema));
+      return std::move(idx.rows);
+    }
+    MAAS_ASSIGN_OR_RETURN(Table table, read_table(path));
+    return encode_table(schema, table);
+  }
+
   static Metrics metrics_of(const Schema& schema, const Encoded& data, const std::vector<float>& out) {
     Metrics m;
     if (schema.task == Task::kClassify) {

@@ -116,14 +116,14 @@ std::optional<Loss> parse_loss(const std::string& name) {
 template <typename T>
 void forward(const Network<T>& net, const T* x, int64_t batch, Tape<T>& tape, tensor::ThreadPool* pool) {
   tape.batch = batch;
-  tape.a.resize(net.layers.size() + 1);
-  tape.a[0].assign(x, x + batch * net.inputs());
+  tape.x = x;
+  tape.out.resize(net.layers.size());
   for (size_t l = 0; l < net.layers.size(); ++l) {
     const Dense<T>& layer = net.layers[l];
-    std::vector<T>& z = tape.a[l + 1];
+    std::vector<T>& z = tape.out[l];
     z.resize(static_cast<size_t>(batch * layer.out));
     // z = a W^T + b
-    matmul(Trans::kNo, Trans::kYes, batch, layer.out, layer.in, tape.a[l].data(), layer.w.data(), T(0), z.data(), pool);
+    matmul(Trans::kNo, Trans::kYes, batch, layer.out, layer.in, tape.input_of(l), layer.w.data(), T(0), z.data(), pool);
     for (int64_t r = 0; r < batch; ++r)
       for (int64_t j = 0; j < layer.out; ++j) z[r * layer.out + j] += layer.b[j];
     activate(net.activation_of(l), z.data(), batch, layer.out);
@@ -159,7 +159,9 @@ void backward(const Network<T>& net, const Tape<T>& tape, Loss kind, const T* ta
 
   // d = dL/dz of the last layer.
   const std::vector<T>& out = tape.output();
-  std::vector<T> d(out.size());
+  std::vector<T>& d = grads.d;
+  std::vector<T>& d_prev = grads.d_prev;
+  d.resize(out.size());
   const T inv_batch = T(1) / T(batch);
   if (kind == Loss::kCrossEntropy && net.output == Activation::kSoftmax) {
     for (size_t i = 0; i < d.size(); ++i) d[i] = (out[i] - target[i]) * inv_batch;  // softmax and CE together
@@ -170,13 +172,12 @@ void backward(const Network<T>& net, const Tape<T>& tape, Loss kind, const T* ta
     activation_backward(net.output, out.data(), d.data(), batch, net.outputs());
   }
 
-  std::vector<T> d_prev;
   for (size_t l = n_layers; l-- > 0;) {
     const Dense<T>& layer = net.layers[l];
-    const std::vector<T>& a_in = tape.a[l];
+    const T* a_in = tape.input_of(l);
     // dW = d^T a_in (+ l2 W), db = column sums of d
     grads.dw[l].resize(layer.w.size());
-    matmul(Trans::kYes, Trans::kNo, layer.out, layer.in, batch, d.data(), a_in.data(), T(0), grads.dw[l].data(), pool);
+    matmul(Trans::kYes, Trans::kNo, layer.out, layer.in, batch, d.data(), a_in, T(0), grads.dw[l].data(), pool);
     if (l2 > 0)
       for (size_t i = 0; i < layer.w.size(); ++i) grads.dw[l][i] += T(l2) * layer.w[i];
     grads.db[l].assign(static_cast<size_t>(layer.out), T(0));
@@ -186,7 +187,7 @@ void backward(const Network<T>& net, const Tape<T>& tape, Loss kind, const T* ta
     // d_prev = (d W) * f'(a_in)
     d_prev.resize(static_cast<size_t>(batch * layer.in));
     matmul(Trans::kNo, Trans::kNo, batch, layer.in, layer.out, d.data(), layer.w.data(), T(0), d_prev.data(), pool);
-    activation_backward(net.hidden, a_in.data(), d_prev.data(), batch, layer.in);
+    activation_backward(net.hidden, a_in, d_prev.data(), batch, layer.in);
     d.swap(d_prev);
   }
 }
@@ -201,7 +202,7 @@ void input_gradient(const Network<T>& net, const Tape<T>& tape, const T* d_out, 
     // d_prev = d W, then through the activation that produced this layer's input
     d_prev.resize(static_cast<size_t>(batch * layer.in));
     matmul(Trans::kNo, Trans::kNo, batch, layer.in, layer.out, d.data(), layer.w.data(), T(0), d_prev.data(), pool);
-    if (l > 0) activation_backward(net.hidden, tape.a[l].data(), d_prev.data(), batch, layer.in);
+    if (l > 0) activation_backward(net.hidden, tape.input_of(l), d_prev.data(), batch, layer.in);
     d.swap(d_prev);
   }
   std::copy(d.begin(), d.end(), d_in);

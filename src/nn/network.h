@@ -41,19 +41,23 @@ struct Network {
   Activation activation_of(size_t layer) const { return layer + 1 == layers.size() ? output : hidden; }
 };
 
-// What the forward pass keeps for the backward pass: a[0] is the input batch, a[l + 1]
-// the output of layer l (batch x layers[l].out).
+// What the forward pass keeps for the backward pass: the input batch (not copied: it
+// must outlive the tape's use) and out[l], the output of layer l (batch x layers[l].out).
 template <typename T>
 struct Tape {
   int64_t batch = 0;
-  std::vector<std::vector<T>> a;
-  const std::vector<T>& output() const { return a.back(); }
+  const T* x = nullptr;
+  std::vector<std::vector<T>> out;
+  const T* input_of(size_t layer) const { return layer == 0 ? x : out[layer - 1].data(); }
+  const std::vector<T>& output() const { return out.back(); }
 };
 
-// d(loss)/dW and d(loss)/db, shaped like the layers.
+// d(loss)/dW and d(loss)/db, shaped like the layers (and the backward pass's scratch,
+// kept so a training step allocates nothing).
 template <typename T>
 struct Gradients {
   std::vector<std::vector<T>> dw, db;
+  std::vector<T> d, d_prev;
 };
 
 // The output of every layer for `batch` rows of x (batch x inputs, row-major).

@@ -176,3 +176,34 @@ TEST(MlpFamily, ValidateRefusesABrokenArtifact) {
 
 }  // namespace
 }  // namespace maas::nn
+
+namespace maas::nn {
+namespace {
+
+// Cancels once the first epoch has reported.
+class CancelAfterFirstEpoch final : public TrainMonitor {
+ public:
+  int epochs_seen = 0;
+  void progress(const TrainProgress& p) override {
+    if (p.phase == "train" && p.epoch > 0) ++epochs_seen;
+  }
+  void log(const std::string&) override {}
+  bool cancelled() const override { return epochs_seen > 0; }
+};
+
+TEST(MlpFamily, CancelledHalfwayStopsWithCancelledAndWritesNothing) {
+  auto fam = make_mlp_family();
+  auto options = resolve_options(fam->train_options(), {{"epochs", 1000}, {"hidden", {8}}});
+  ASSERT_TRUE(options.is_ok());
+  const std::string out = ::testing::TempDir() + "cancelled.gguf";
+  std::filesystem::remove(out);
+  CancelAfterFirstEpoch monitor;
+  auto r = fam->train(TrainSpec{testing::tabular("iris.csv"), *options, out, &monitor});
+  ASSERT_FALSE(r.is_ok());
+  EXPECT_EQ(r.status().code(), Code::kCancelled);
+  EXPECT_EQ(monitor.epochs_seen, 1);
+  EXPECT_FALSE(std::filesystem::exists(out));
+}
+
+}  // namespace
+}  // namespace maas::nn
