@@ -22,7 +22,9 @@ std::string shape_text(const std::vector<int64_t>& shape) {
 }  // namespace
 
 MlpModel::MlpModel(MlpArtifact artifact, int threads)
-    : m_(std::move(artifact)), pool_(std::make_unique<tensor::ThreadPool>(threads > 0 ? threads : 0)) {}
+    : m_(std::move(artifact)),
+      pool_(std::make_unique<tensor::ThreadPool>(threads > 0 ? threads : 0)),
+      batcher_(std::make_unique<Batcher>(m_.net, pool_.get())) {}
 
 uint64_t MlpModel::memory_bytes() const {
   uint64_t n = 0;
@@ -33,11 +35,21 @@ uint64_t MlpModel::memory_bytes() const {
 json MlpModel::stats() const {
   std::vector<int64_t> sizes = {m_.net.inputs()};
   for (const auto& l : m_.net.layers) sizes.push_back(l.out);
-  return {{"task", task_name(m_.schema.task)}, {"layers", sizes}, {"columns", m_.schema.columns.size()}};
+  return {{"task", task_name(m_.schema.task)},
+          {"layers", sizes},
+          {"columns", m_.schema.columns.size()},
+          {"requests", batcher_->requests()},
+          {"forward_passes", batcher_->passes()}};
+}
+
+std::vector<LoadedModel::Gauge> MlpModel::gauges() const {
+  return {{"maas_mlp_requests", "Requests the model answered (rows batched per forward pass: see maas_mlp_forward_passes)",
+           double(batcher_->requests())},
+          {"maas_mlp_forward_passes", "Forward passes run (concurrent requests share one)", double(batcher_->passes())}};
 }
 
 std::vector<float> MlpModel::run(const std::vector<float>& x, int64_t rows) {
-  return predict(m_.net, x.data(), rows, pool_.get());
+  return batcher_->run(x.data(), rows);
 }
 
 json MlpModel::prediction_json(const float* out) const {

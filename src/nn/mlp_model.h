@@ -11,6 +11,7 @@
 #include "core/capability/explainer.h"
 #include "core/capability/predictor.h"
 #include "core/family.h"
+#include "nn/batcher.h"
 #include "nn/model_file.h"
 #include "tensor/thread_pool.h"
 
@@ -23,6 +24,7 @@ class MlpModel final : public LoadedModel, public Predictor, public Classifier, 
   std::string family() const override { return kArchitecture; }
   uint64_t memory_bytes() const override;
   nlohmann::json stats() const override;
+  std::vector<Gauge> gauges() const override;
 
   const Schema& schema() const { return m_.schema; }
   const Network<float>& network() const { return m_.net; }
@@ -53,6 +55,7 @@ class MlpModel final : public LoadedModel, public Predictor, public Classifier, 
 
   MlpArtifact m_;
   std::unique_ptr<tensor::ThreadPool> pool_;
+  std::unique_ptr<Batcher> batcher_;  // concurrent requests share forward passes
 };
 
 }  // namespace maas::nn
