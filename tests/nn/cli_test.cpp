@@ -45,5 +45,28 @@ TEST(MlpCli, ImportThenEvaluateThroughTheGate) {
   EXPECT_NE(ev2.err.find("column 'x3'"), std::string::npos) << ev2.err;
 }
 
+// `maas train mlp` (the platform's generic command over the family's train options):
+// a registered version with metrics; bad data exits non-zero naming the line and
+// registers nothing.
+TEST(MlpCli, TrainRegistersAVersion) {
+  TempDir dir;
+  const std::string data = dir.file("data");
+  CommandResult t = run_maas({"train", "mlp", "--data", testing::tabular("iris.csv"), "--name", "iris", "--hidden",
+                              "16", "--epochs", "40", "--lr", "0.01", "--batch", "16", "--data-dir", data, "--json"});
+  ASSERT_EQ(t.exit_code, 0) << t.err;
+  const json out = json::parse(t.out.substr(t.out.rfind("\n{") == std::string::npos ? 0 : t.out.rfind("\n{") + 1), nullptr, false);
+  ASSERT_TRUE(out.is_object()) << t.out;
+  EXPECT_EQ(out["model"], "iris");
+  EXPECT_EQ(out["version"], 1);
+  EXPECT_GE(out["metrics"]["val_accuracy"].get<double>(), 0.8) << out.dump();
+
+  testing::write_file(dir.file("ragged.csv"), "a,b,y\n1,2,x\n3,4\n");
+  CommandResult bad = run_maas({"train", "mlp", "--data", dir.file("ragged.csv"), "--name", "iris", "--data-dir", data});
+  EXPECT_NE(bad.exit_code, 0);
+  EXPECT_NE(bad.err.find("line 3"), std::string::npos) << bad.err;
+  CommandResult show = run_maas({"models", "show", "iris", "--data-dir", data});
+  EXPECT_EQ(show.out.find("iris:2"), std::string::npos) << show.out;
+}
+
 }  // namespace
 }  // namespace maas::nn

@@ -142,6 +142,22 @@ TEST_F(OipServer, PredictionsEqualTheInProcessModel) {
   EXPECT_NE(bad.second["error"]["message"].get<std::string>().find("inputs[0].x1"), std::string::npos) << bad.second;
 }
 
+// The platform's capability routes serve the same model.
+TEST_F(OipServer, ClassificationsAndExplanations) {
+  const json row = {{"x0", 6.3}, {"x1", 3.3}, {"x2", 6.0}, {"x3", 2.5}};
+  auto [status, res] = post("/v1/classifications", {{"model", "iris"}, {"input", {row}}});
+  ASSERT_EQ(status, 200) << res;
+  auto want = local().predict_rows({row});
+  ASSERT_TRUE(want.is_ok());
+  EXPECT_EQ(res["data"][0]["label"], (*want)[0]["label"]);
+  auto [s2, ex] = post("/v1/explanations", {{"model", "iris"}, {"input", row}});
+  ASSERT_EQ(s2, 200) << ex;
+  EXPECT_TRUE(ex["data"]["completeness"]["within_1_percent"].get<bool>()) << ex;
+  EXPECT_EQ(ex["data"]["attributions"].size(), 4u);
+  auto [s3, bad] = post("/v1/explanations", {{"model", "iris"}, {"input", {{"x0", 1}}}});
+  EXPECT_EQ(s3, 400) << bad;
+}
+
 TEST_F(OipServer, BadTensorsAre400InTheOipErrorFormat) {
   const std::vector<std::pair<json, std::string>> cases = {
       {infer_body("features", {3, 4}, "FP32", kRows), "unexpected input tensor 'features'"},
