@@ -1,1 +1,0 @@
-// anchor so the helper library is never empty
