@@ -32,5 +32,6 @@ void add_usage_command(CLI::App& app);
 void add_train_command(CLI::App& app);  // one subcommand per family that trains
 void add_models_price_command(CLI::App& app);  // after add_models_command
 void add_ps_command(CLI::App& app);
+void add_eval_split_command(CLI::App& app);
 
 }  // namespace maas::app

@@ -34,6 +34,7 @@ int main(int argc, char** argv) {
   add_train_command(app);
   add_models_price_command(app);
   add_ps_command(app);
+  add_eval_split_command(app);
 
   try {
     app.parse(argc, argv);

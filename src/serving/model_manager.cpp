@@ -176,7 +176,11 @@ Status ModelManager::load_entry(const std::string& key) {
       std::lock_guard<std::mutex> lock(mu_);
       evict_for(*estimate, key);
     }
-    Result<std::shared_ptr<LoadedModel>> loaded = family->load(target.artifact, load_options_);
+    // Each version keeps its state (e.g. a recommender's feedback) in its own directory.
+    LoadOptions options = load_options_;
+    if (!options.state_dir.empty())
+      options.state_dir += "/" + target.model + "/" + std::to_string(target.version);
+    Result<std::shared_ptr<LoadedModel>> loaded = family->load(target.artifact, options);
     if (loaded.is_ok())
       model = std::move(loaded).value();
     else

@@ -25,6 +25,7 @@
 #include "serving/routes/translations_routes.h"
 #include "serving/routes/similar_words_routes.h"
 #include "serving/routes/predictor_routes.h"
+#include "serving/routes/recommendations_routes.h"
 #include "serving/openai/chat.h"
 #include "serving/openai/completions.h"
 #include "serving/openai/embeddings.h"
@@ -36,7 +37,9 @@ struct Service::State {
       : server(o.http), registry(std::move(reg)) {
     register_families(families);
     if (o.extra_families) o.extra_families(families);
-    models = std::make_unique<ModelManager>(families, o.load, o.memory_budget_bytes);
+    LoadOptions load = o.load;
+    if (load.state_dir.empty()) load.state_dir = o.data_dir + "/state";  // per version: <model>/<version>
+    models = std::make_unique<ModelManager>(families, load, o.memory_budget_bytes);
     traffic = std::make_unique<TrafficCache>(*registry, std::chrono::milliseconds(1000));
   }
   HttpServer server;
@@ -158,6 +161,7 @@ Status Service::start() {
   add_family_routes(router, *st->ctx);
   add_job_routes(router, *st->ctx);
   add_translations_route(router, *st->ctx);
+  add_recommendations_routes(router, *st->ctx);
   if (options_.enable_debug_routes) {
     router.get("/admin/v1/debug/sleep", [](HttpRequest& req) {
       int ms = std::atoi(req.query_param("ms", "1000").c_str());
