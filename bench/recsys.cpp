@@ -1,7 +1,8 @@
 // bench_recsys: offline quality and speed of the recsys family, and the latency of
 // /v1/recommendations under load (out of CI; results in docs/PERFORMANCE.md).
 //
-//   bench_recsys cv --data ratings.csv [--folds 5] [--seed 0] [--algos bias,itemknn,mf]
+//   bench_recsys cv --data ratings.csv [--folds 5] [--seed 0] [--algos bias,itemknn,mf:factors=50:epochs=40]
+//       [--rank-algos popularity,als,itemknn,hybrid] [--max-folds N (run only the first N)]
 //       k-fold cross-validation (random rating split): RMSE/MAE per algorithm, training
 //       seconds; then a time split (each user's last 10%): top-10 metrics of
 //       popularity, als, itemknn, hybrid.
@@ -96,17 +97,37 @@ Run train_and_eval(const std::string& train, const std::string& test, const std:
   return run;
 }
 
-nlohmann::json algo_options(const std::string& algo) {
-  if (algo == "mf_tuned") return {{"algo", "mf"}, {"factors", 100}, {"epochs", 40}, {"lr", 0.007}, {"reg", 0.05}};
-  return {{"algo", algo}};
+// "mf" or "mf:factors=100:epochs=40:lr=0.007" (numbers, or strings for the rest).
+nlohmann::json algo_options(const std::string& spec) {
+  nlohmann::json o;
+  size_t start = 0;
+  bool first = true;
+  while (start <= spec.size()) {
+    size_t c = spec.find(':', start);
+    if (c == std::string::npos) c = spec.size();
+    const std::string part = spec.substr(start, c - start);
+    if (first) {
+      o["algo"] = part;
+      first = false;
+    } else if (size_t eq = part.find('='); eq != std::string::npos) {
+      const std::string key = part.substr(0, eq), value = part.substr(eq + 1);
+      char* end = nullptr;
+      const double d = std::strtod(value.c_str(), &end);
+      if (end && *end == '\0' && !value.empty())
+        o[key] = value.find_first_of(".e") == std::string::npos ? nlohmann::json(static_cast<int64_t>(d)) : nlohmann::json(d);
+      else
+        o[key] = value;
+    }
+    start = c + 1;
+  }
+  return o;
 }
-std::string base_algo(const std::string& a) { return a == "mf_tuned" ? "mf" : a; }
 
 int cross_validation(int argc, char** argv) {
   const std::string data = arg(argc, argv, "--data", "");
   const int folds = std::stoi(arg(argc, argv, "--folds", "5"));
   const uint64_t seed = std::stoull(arg(argc, argv, "--seed", "0"));
-  const auto algos = split_list(arg(argc, argv, "--algos", "bias,itemknn,mf,mf_tuned"));
+  const auto algos = split_list(arg(argc, argv, "--algos", "bias,itemknn,mf"));
   const auto rank_algos = split_list(arg(argc, argv, "--rank-algos", "popularity,als,itemknn,hybrid"));
   auto table = read_csv(data);
   if (!table.is_ok()) {
@@ -123,7 +144,8 @@ int cross_validation(int argc, char** argv) {
   for (size_t k = 0; k < order.size(); ++k) fold_of[order[k]] = static_cast<int>(k % folds);
 
   std::map<std::string, std::vector<double>> rmse, mae, secs;
-  for (int f = 0; f < folds; ++f) {
+  const int run_folds = std::min(folds, std::stoi(arg(argc, argv, "--max-folds", std::to_string(folds))));
+  for (int f = 0; f < run_folds; ++f) {
     std::string train = row_text(table->columns), test = train;
     for (size_t r = 0; r < table->rows.size(); ++r) (fold_of[r] == f ? test : train) += row_text(table->rows[r]);
     (void)write_file_atomic(dir + "/train.csv", train);
@@ -143,11 +165,16 @@ int cross_validation(int argc, char** argv) {
     for (double x : v) s += x;
     return s / v.size();
   };
-  std::printf("\n%d-fold CV (random rating split, seed %llu)\n", folds, static_cast<unsigned long long>(seed));
+  std::printf("\n%d-fold CV (random rating split, seed %llu), %d fold(s) run\n", folds,
+              static_cast<unsigned long long>(seed), run_folds);
   std::printf("| algorithm | RMSE | MAE | train seconds (incl. load) |\n|---|---|---|---|\n");
   for (const auto& algo : algos)
     std::printf("| %s | %.4f | %.4f | %.2f |\n", algo.c_str(), mean(rmse[algo]), mean(mae[algo]), mean(secs[algo]));
 
+  if (rank_algos.empty() || rank_algos[0] == "none") {
+    std::filesystem::remove_all(dir);
+    return 0;
+  }
   recsys::SplitOptions so;
   so.by_time = true;
   auto c = recsys::split_interactions(data, so, dir + "/ttrain.csv", dir + "/ttest.csv");
@@ -176,6 +203,10 @@ int load(int argc, char** argv) {
   const int k = std::stoi(arg(argc, argv, "--k", "10"));
   if (url.rfind("http://127.0.0.1:", 0) != 0 && url.rfind("http://localhost:", 0) != 0) {
     std::fprintf(stderr, "--url must be http://127.0.0.1:PORT (loopback only)\n");
+    return 1;
+  }
+  if (users.empty() || model.empty()) {
+    std::fprintf(stderr, "--model and --users are required\n");
     return 1;
   }
   if (rate <= 0 || rate > 20000 || seconds <= 0 || seconds > 120 || threads < 1 || threads > 256) {

@@ -73,8 +73,9 @@ UserScore score_user(const Scorer& s, const TestUser& t, int32_t k, double thres
 
 }  // namespace
 
-Result<Metrics> evaluate_recsys(const Scorer& s, const std::string& path, const nlohmann::json& options, int threads) {
+Result<Metrics> evaluate_recsys(const Scorer& s, const std::string& path, const nlohmann::json& given, int threads) {
   const RecModel& m = s.model();
+  const nlohmann::json options = given.is_object() ? given : nlohmann::json::object();
   const int32_t k = options.value("k", 10);
   const double threshold = options.contains("relevance_threshold") && options["relevance_threshold"].is_number()
                                ? options["relevance_threshold"].get<double>()

@@ -15,25 +15,8 @@ namespace {
 
 using maas::testing::TempDir;
 using testing::train_scorer;
+using testing::two_tastes;
 using testing::write_text;
-
-// Two tastes: users a* love sci-fi (m1-m3) and hate romance (m4-m6), users b* the
-// opposite. a1 has not seen m3 (Alien), b1 has not seen m6 (Pretty Woman).
-std::string two_tastes(const TempDir& dir, bool implicit = false) {
-  const char* titles[] = {"Star Wars", "Star Trek", "Alien", "Love Actually", "Notting Hill", "Pretty Woman"};
-  const char* genres[] = {"Sci-Fi|Action", "Sci-Fi", "Sci-Fi|Horror", "Romance|Comedy", "Romance", "Romance|Comedy"};
-  std::string csv = "userId,movieId,title,genres,rating,timestamp\n";
-  int t = 0;
-  for (std::string g : {"a", "b"})
-    for (int u = 1; u <= 4; ++u)
-      for (int m = 1; m <= 6; ++m) {
-        if (u == 1 && ((g == "a" && m == 3) || (g == "b" && m == 6))) continue;
-        const bool likes = (g == "a") == (m <= 3);
-        if (implicit && !likes) continue;
-        csv += fmt::format("{}{},m{},{},\"{}\",{},{}\n", g, u, m, titles[m - 1], genres[m - 1], likes ? 5 : 1, ++t);
-      }
-  return write_text(dir, implicit ? "implicit.csv" : "tastes.csv", csv);
-}
 
 int32_t item(const Scorer& s, const std::string& id) { return s.model().items.find(id); }
 std::string top_item(const Scorer& s, const std::string& user, int k = 1) {
