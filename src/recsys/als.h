@@ -4,7 +4,9 @@
 //   sum_{u,i} c_ui (p_ui - x_u . y_i)^2 + reg (sum |x_u|^2 + sum |y_i|^2)
 // by solving for all users with items fixed, then all items with users fixed:
 //   x_u = (Y^T Y + Y^T (C_u - I) Y + reg I)^-1 Y^T C_u p_u
-// where Y^T Y is shared and the correction runs over u's observed items only.
+// where Y^T Y is shared and the correction runs over u's observed items only. Training
+// solves each row approximately by a few conjugate-gradient steps warm-started from
+// the previous iteration; fold-in (one user, at serving time) solves it exactly.
 #pragma once
 
 #include <cstdint>
@@ -23,8 +25,9 @@ class ThreadPool;
 namespace maas::recsys {
 
 struct AlsOptions {
-  int32_t factors = 64;
-  int32_t iterations = 15;
+  int32_t factors = 32;
+  int32_t iterations = 10;
+  int cg_steps = 3;  // conjugate-gradient steps per row and half-iteration
   float reg = 0.1f;
   float alpha = 1.0f;
   uint64_t seed = 0;

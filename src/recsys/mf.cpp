@@ -9,6 +9,22 @@
 
 namespace maas::recsys {
 
+namespace {
+
+// p . q with eight partial sums (the compiler vectorises it; the order is fixed, so the
+// result does not depend on the machine).
+float dot8(const float* __restrict a, const float* __restrict b, int32_t n) {
+  float acc[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+  int32_t f = 0;
+  for (; f + 8 <= n; f += 8)
+    for (int32_t j = 0; j < 8; ++j) acc[j] += a[f + j] * b[f + j];
+  float s = ((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7]));
+  for (; f < n; ++f) s += a[f] * b[f];
+  return s;
+}
+
+}  // namespace
+
 Result<MfModel> train_mf(const Csr& by_user, const MfOptions& o,
                          const std::function<Status(int32_t, double)>& on_epoch) {
   const int32_t K = o.factors;
@@ -34,18 +50,16 @@ Result<MfModel> train_mf(const Csr& by_user, const MfOptions& o,
     double sse = 0;
     for (int32_t k : order) {
       const int32_t u = row_of[k], i = by_user.index[k];
-      float* pu = &m.p[static_cast<size_t>(u) * K];
-      float* qi = &m.q[static_cast<size_t>(i) * K];
-      float dot = 0;
-      for (int32_t f = 0; f < K; ++f) dot += pu[f] * qi[f];
-      const float e = by_user.value[k] - (m.mu + m.user_bias[u] + m.item_bias[i] + dot);
+      float* __restrict pu = &m.p[static_cast<size_t>(u) * K];
+      float* __restrict qi = &m.q[static_cast<size_t>(i) * K];
+      const float e = by_user.value[k] - (m.mu + m.user_bias[u] + m.item_bias[i] + dot8(pu, qi, K));
       sse += static_cast<double>(e) * e;
       m.user_bias[u] += o.lr * (e - o.reg * m.user_bias[u]);
       m.item_bias[i] += o.lr * (e - o.reg * m.item_bias[i]);
       for (int32_t f = 0; f < K; ++f) {
         const float p = pu[f], q = qi[f];
-        pu[f] += o.lr * (e * q - o.reg * p);
-        qi[f] += o.lr * (e * p - o.reg * q);
+        pu[f] = p + o.lr * (e * q - o.reg * p);
+        qi[f] = q + o.lr * (e * p - o.reg * q);
       }
     }
     MAAS_RETURN_IF_ERROR(on_epoch(epoch, std::sqrt(sse / std::max<size_t>(order.size(), 1))));

