@@ -249,6 +249,7 @@ int load(int argc, char** argv) {
     pool.emplace_back([&] {
       httplib::Client cli(url);
       cli.set_keep_alive(true);
+      cli.set_tcp_nodelay(true);  // header and body go out at once (no Nagle wait on the delayed ACK)
       cli.set_read_timeout(10, 0);
       for (int64_t i; (i = next.fetch_add(1)) < total;) {
         const auto when = start + std::chrono::nanoseconds(static_cast<int64_t>(i * 1e9 / rate));

@@ -26,6 +26,7 @@ struct UserHistory {
   int32_t user = -1;  // training index; -1: a user the model did not train on
   std::vector<std::pair<int32_t, float>> ratings;  // (item, value), by item
   bool changed = false;                            // feedback since training
+  std::vector<std::pair<int32_t, float>> liked;    // Scorer::preferences of `ratings`
 };
 
 struct ItemScore {
@@ -69,6 +70,7 @@ class Scorer {
     std::vector<float> score;     // per item; NaN: not scored
     std::vector<int32_t> because;  // per item: the entity behind its best contribution (-1)
     std::vector<float> because_value;
+    std::vector<float> profile;  // content: the user's term profile
     std::string strategy;
   };
   Scores score_items(const UserHistory& h) const;

@@ -170,7 +170,11 @@ Result<TrainResult> train_recsys(const TrainSpec& spec) {
     m.item_bias = std::move(mf.item_bias);
     m.user_factors = std::move(mf.p);
     m.item_factors = std::move(mf.q);
-    params.update({{"factors", mo.factors}, {"epochs", mo.epochs}, {"lr", mo.lr}, {"reg", mo.reg}, {"seed", seed}});
+    params.update({{"factors", mo.factors},
+                   {"epochs", mo.epochs},
+                   {"lr", opt<double>(o, "lr", 0.005)},
+                   {"reg", opt<double>(o, "reg", 0.02)},
+                   {"seed", seed}});
     result.metrics["train_rmse"] = last_rmse;
     result.higher_is_better["train_rmse"] = false;
   }
@@ -190,7 +194,11 @@ Result<TrainResult> train_recsys(const TrainSpec& spec) {
     m.alpha = ao.alpha;
     m.user_factors = std::move(als.x);
     m.item_factors = std::move(als.y);
-    params.update({{"factors", ao.factors}, {"epochs", ao.iterations}, {"reg", ao.reg}, {"alpha", ao.alpha}, {"seed", seed}});
+    params.update({{"factors", ao.factors},
+                   {"epochs", ao.iterations},
+                   {"reg", opt<double>(o, "reg", 0.1)},
+                   {"alpha", opt<double>(o, "alpha", 1.0)},
+                   {"seed", seed}});
   }
   if ((algo == Algo::kContent || algo == Algo::kHybrid) &&
       std::all_of(m.titles.begin(), m.titles.end(), [](const auto& t) { return t.empty(); }) &&
