@@ -71,9 +71,10 @@ Result<HttpResponse> explain(ServingContext& ctx, HttpRequest& req) {
   MAAS_ASSIGN_OR_RETURN(ModelFields f, model_fields(body));
   MAAS_ASSIGN_OR_RETURN(RoutedModel routed, route_model(ctx, req, f.model, Explainer::kName, f.user));
   MAAS_ASSIGN_OR_RETURN(Explainer * explainer, capability_of<Explainer>(routed));
+  // The body minus "model" (core/capability/explainer.h): "user" also keeps the caller
+  // on one version of a split, and is the subject of a recommender's explanation.
   json request = body;
   request.erase("model");
-  request.erase("user");
   MAAS_ASSIGN_OR_RETURN(json data, explainer->explain(request));
   return routed_json({{"object", "explanation"}, {"model", f.model}, {"data", data}}, routed, 1);
 }
