@@ -159,3 +159,40 @@ TEST_F(RecsysServing, BadRequestsGetClearErrors) {
 
 }  // namespace
 }  // namespace maas::recsys
+
+namespace maas::recsys {
+namespace {
+
+// `maas train recsys` registers a version; `maas models evaluate` reports the top-K
+// metrics; /v1/explanations answers with the reasons behind an item.
+TEST(RecsysCli, TrainEvaluateAndExplain) {
+  TempDir dir;
+  const std::string data = dir.file("data");
+  const std::string csv = testing::two_tastes(dir);
+  auto trained = run_maas({"train", "recsys", "--data", csv, "--name", "tastes", "--algo", "itemknn", "--shrinkage", "0",
+                           "--data-dir", data, "--json"});
+  ASSERT_EQ(trained.exit_code, 0) << trained.err;
+  EXPECT_NE(trained.out.find("\"fit_seconds\""), std::string::npos) << trained.out;
+  auto bad = run_maas({"train", "recsys", "--data", csv, "--name", "tastes", "--algo", "svd", "--data-dir", data});
+  EXPECT_NE(bad.exit_code, 0);
+  EXPECT_NE(bad.err.find("algo"), std::string::npos) << bad.err;
+
+  const std::string test = testing::write_text(dir, "test.csv", "userId,movieId,rating,timestamp\na1,m3,5,1\nb1,m6,5,2\n");
+  auto evaluated = run_maas({"models", "evaluate", "tastes:1", "--data", test, "--data-dir", data, "--json"});
+  EXPECT_NE(evaluated.out.find("ndcg_at_10"), std::string::npos) << evaluated.out << evaluated.err;
+
+  ServerProcess server(data);
+  ASSERT_TRUE(server.started());
+  httplib::Client cli("127.0.0.1", server.port());
+  cli.set_read_timeout(60, 0);
+  auto [s, e] = post(cli, "/v1/explanations", {{"model", "tastes"}, {"user", "a1"}, {"item", "m3"}});
+  ASSERT_EQ(s, 200) << e.dump();
+  ASSERT_FALSE(e["data"]["reasons"].empty()) << e.dump();
+  EXPECT_NE(e["data"]["reasons"][0]["text"].get<std::string>().find("because you rated Star"), std::string::npos)
+      << e.dump();
+  auto [s2, e2] = post(cli, "/v1/explanations", {{"model", "tastes"}, {"user", "a1"}, {"item", "nope"}});
+  EXPECT_EQ(s2, 404) << e2.dump();
+}
+
+}  // namespace
+}  // namespace maas::recsys
